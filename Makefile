@@ -1,0 +1,63 @@
+# Annotated AI Policy Reader: `make help` lists the targets.
+# The first target that needs them creates .venv and installs the pinned dependencies.
+
+PYTHON    ?= python3
+VENV      := .venv
+BIN       := $(VENV)/bin
+BUILDDIR  := _build
+SPHINXOPTS ?= -n -W --keep-going -j auto
+# Dates in the output come from the last commit, never from the clock (reproducible builds).
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+.DEFAULT_GOAL := help
+.PHONY: help html live test check linkcheck bench clean lock
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.docs-installed: requirements/docs.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/docs.lock
+	touch $@
+
+$(BIN)/.test-installed: $(BIN)/.docs-installed requirements/test.lock
+	$(BIN)/python -m pip install --quiet -r requirements/test.lock
+	touch $@
+
+html: $(BIN)/.docs-installed ## Build the book into _build/html (strict: any warning fails)
+	$(BIN)/sphinx-build -b html $(SPHINXOPTS) . $(BUILDDIR)/html
+	@echo "Open $(BUILDDIR)/html/index.html"
+
+live: $(BIN)/.docs-installed ## Serve the book on 127.0.0.1:8000, rebuilding on every save
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 -n --keep-going . $(BUILDDIR)/live
+
+test: $(BIN)/.test-installed ## Run the tests (builds the book once; drives Chromium)
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; } || \
+	  echo "Chromium is missing and cannot be installed here: browser tests will be skipped."
+	$(BIN)/python -m pytest
+
+check: $(BIN)/.test-installed ## The quick checks: page metadata and originality, no browser
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+linkcheck: $(BIN)/.docs-installed ## Check every external link (needs a network)
+	$(BIN)/sphinx-build -b linkcheck -n . $(BUILDDIR)/linkcheck
+
+bench: $(BIN)/.test-installed ## Measure build time, page weight and search speed (see bench/README.md)
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the build output and generated figures (keeps .venv)
+	rm -rf $(BUILDDIR) _generated
+
+lock: ## Re-pin every dependency from pyproject.toml into requirements/*.lock
+	rm -rf $(BUILDDIR)/lock-venv && $(PYTHON) -m venv $(BUILDDIR)/lock-venv
+	$(PYTHON) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb')); \
+	  print('\n'.join(p['project']['dependencies'])); open('$(BUILDDIR)/test.in', 'w').write('\n'.join(p['dependency-groups']['test']))" \
+	  > $(BUILDDIR)/docs.in
+	$(BUILDDIR)/lock-venv/bin/pip install --quiet -r $(BUILDDIR)/docs.in
+	( echo "# Exact versions of everything the book's build needs. Regenerate with: make lock"; \
+	  $(BUILDDIR)/lock-venv/bin/pip freeze ) > requirements/docs.lock
+	$(BUILDDIR)/lock-venv/bin/pip install --quiet -r $(BUILDDIR)/test.in
+	( echo "# Exact versions the tests add on top of docs.lock. Regenerate with: make lock"; echo "-r docs.lock"; \
+	  $(BUILDDIR)/lock-venv/bin/pip freeze | grep -vxFf requirements/docs.lock ) > requirements/test.lock

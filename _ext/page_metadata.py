@@ -1,0 +1,127 @@
+"""Check every page's front matter against the book's schema.
+
+A page's front matter says what it is (``description``), which topics it belongs
+to (``tags``) and, for an annotated source, where the source comes from
+(``source``: title, author, venue, date, url). The description also becomes
+the page's ``<meta name="description">``. A missing or malformed field is
+reported as a warning naming the file and the line, which the strict build turns
+into an error.
+
+Configuration (conf.py):
+  page_metadata_required        keys every page needs
+  page_metadata_tags            the allowed topic slugs
+  page_metadata_source_pages    glob patterns of docnames that annotate a source;
+                                a pattern starting with "!" exempts the pages it matches
+  page_metadata_source_required keys the ``source`` mapping of such pages needs
+"""
+
+import datetime
+import fnmatch
+import html
+import re
+
+import yaml
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
+
+
+def _line_of(source_text, key):
+    """The line (1-based) where ``key:`` stands in the front matter, else 1."""
+    for lineno, line in enumerate(source_text.splitlines(), 1):
+        if re.match(r"\s*%s\s*:" % re.escape(key), line):
+            return lineno
+        if lineno > 1 and line.strip() == "---":
+            break
+    return 1
+
+
+def _problems(meta, config, needs_source):
+    """Yield (front-matter key, message) for every problem in one page's metadata."""
+    for key in config.page_metadata_required:
+        if key not in meta:
+            yield key, "front matter lacks '%s'" % key
+    description = meta.get("description")
+    if description is not None and (not isinstance(description, str) or len(description.split()) < 4):
+        yield "description", "front matter 'description' must be a sentence of at least four words"
+    tags = meta.get("tags")
+    if tags is not None:
+        if not isinstance(tags, list):
+            yield "tags", "front matter 'tags' must be a list, e.g. [open-source, regulation]"
+        else:
+            for tag in tags:
+                if tag not in config.page_metadata_tags:
+                    yield "tags", "unknown tag %r (allowed: %s)" % (tag, ", ".join(config.page_metadata_tags))
+    source = meta.get("source")
+    if source is None:
+        if needs_source:
+            yield "source", "front matter lacks 'source' (title, author, venue, date, url of the annotated text)"
+        return
+    if not isinstance(source, dict):
+        yield "source", "front matter 'source' must be a mapping with title, author, venue, date, url"
+        return
+    for key in config.page_metadata_source_required:
+        if not source.get(key):
+            yield "source", "front matter 'source' lacks '%s'" % key
+    date = source.get("date")
+    if isinstance(date, (datetime.date, int)):  # YAML reads an unquoted 2024-05-21 as a date
+        date = str(date)
+    if date is not None and not DATE.match(str(date)):
+        yield "date", "source date %r is not YYYY, YYYY-MM or YYYY-MM-DD" % (date,)
+    url = source.get("url")
+    if url is not None and not URL.match(str(url)):
+        yield "url", "source url %r is not an http(s) URL" % (url,)
+
+
+def _read_front_matter(text):
+    """The page's YAML front matter as Python data (MyST keeps only strings)."""
+    match = re.match(r"---\s*\n(.*?)\n---\s*(\n|$)", text, re.S)
+    if not match:
+        return {}
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}  # MyST itself reports malformed YAML with its line
+    return data if isinstance(data, dict) else {}
+
+
+def front_matter(env, docname):
+    """Front matter of a page, as read by check_metadata (for the other extensions)."""
+    return env.metadata.get(docname, {}).get("front_matter", {})
+
+
+def check_metadata(app, doctree):
+    env = app.env
+    docname = env.docname
+    config = app.config
+    source_path = env.doc2path(docname)
+    text = open(source_path, encoding="utf-8").read()
+    meta = _read_front_matter(text)
+    env.metadata[docname]["front_matter"] = meta
+    patterns = config.page_metadata_source_pages
+    needs_source = any(fnmatch.fnmatch(docname, p) for p in patterns if not p.startswith("!")) and not any(
+        fnmatch.fnmatch(docname, p[1:]) for p in patterns if p.startswith("!")
+    )
+    problems = list(_problems(meta, config, needs_source))
+    for key, message in problems:
+        logger.warning(message, location=(docname, _line_of(text, key)), type="page_metadata", subtype="front_matter")
+
+
+def add_meta_description(app, pagename, templatename, context, doctree):
+    """Search engines and link previews show the page's own one-sentence description."""
+    description = front_matter(app.env, pagename).get("description")
+    if description and "metatags" in context:
+        context["metatags"] += '\n    <meta name="description" content="%s">' % html.escape(description, quote=True)
+
+
+def setup(app):
+    app.add_config_value("page_metadata_required", ["description", "tags"], "env")
+    app.add_config_value("page_metadata_tags", [], "env")
+    app.add_config_value("page_metadata_source_pages", [], "env")
+    app.add_config_value("page_metadata_source_required", ["title", "author", "date", "url"], "env")
+    app.connect("doctree-read", check_metadata)
+    app.connect("html-page-context", add_meta_description)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

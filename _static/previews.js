@@ -1,0 +1,51 @@
+// Hover and focus previews for glossary terms, citations and cross-references.
+// The build puts the preview text in each link's title attribute (so it also works
+// without JavaScript, as a native tooltip); this script shows it at once, styled,
+// and to keyboard users too. No data is fetched: everything is already in the page.
+(function () {
+  "use strict";
+  var popover = null;
+
+  function show(link) {
+    var text = link.getAttribute("data-preview");
+    if (!text) return;
+    if (!popover) {
+      popover = document.createElement("div");
+      popover.id = "preview-popover";
+      popover.className = "preview-popover";
+      popover.setAttribute("role", "tooltip");
+      document.body.appendChild(popover);
+    }
+    popover.textContent = text;
+    popover.hidden = false;
+    link.setAttribute("aria-describedby", popover.id);
+    var box = link.getBoundingClientRect();
+    var width = Math.min(360, window.innerWidth - 16);
+    popover.style.maxWidth = width + "px";
+    var left = Math.max(8, Math.min(box.left + window.scrollX, window.scrollX + window.innerWidth - width - 8));
+    popover.style.left = left + "px";
+    popover.style.top = (box.bottom + window.scrollY + 6) + "px";
+  }
+
+  function hide(link) {
+    if (popover) popover.hidden = true;
+    if (link) link.removeAttribute("aria-describedby");
+  }
+
+  function init() {
+    var links = document.querySelectorAll(".bd-article a[title], .bd-article .bibtex-citation a[title]");
+    links.forEach(function (link) {
+      // Move the text out of title so the browser's own tooltip does not appear twice.
+      link.setAttribute("data-preview", link.getAttribute("title"));
+      link.removeAttribute("title");
+      link.addEventListener("mouseenter", function () { show(link); });
+      link.addEventListener("mouseleave", function () { hide(link); });
+      link.addEventListener("focus", function () { show(link); });
+      link.addEventListener("blur", function () { hide(link); });
+    });
+    document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(null); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,6 @@
+# A tiny book configured exactly like the real one (its conf.py), for negative tests.
+import os
+import sys
+
+sys.path.insert(0, os.environ["BOOK_ROOT"])
+from conf import *  # noqa: E402,F401,F403

@@ -1,0 +1,130 @@
+"""references.bib is complete, well formed, cited where discussed and shown where read."""
+
+import re
+
+import pytest
+from pybtex.database import parse_file
+from pybtex.database.input.bibtex import Parser
+
+from conftest import ROOT
+
+BIB = ROOT / "references.bib"
+KEY = re.compile(r"^[A-Z][A-Za-z]+(?:[A-Z][a-z]+)*\d{4}[a-z0-9]+$")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+ARXIV = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
+URL = re.compile(r"^https?://[^\s{}]+$")
+GROUPS = {"paper", "article", "software", "policy", "newsletter"}
+REQUIRED = {
+    "article": {"author", "title", "journal", "year"},
+    "inproceedings": {"author", "title", "booktitle", "year"},
+    "techreport": {"title", "institution", "year"},
+    "book": {"title", "publisher", "year"},
+    "incollection": {"author", "title", "booktitle", "publisher", "year"},
+    "misc": {"title", "year"},
+}
+CITE = re.compile(r"\{cite:[a-z]+\}`([^`]+)`")
+
+
+@pytest.fixture(scope="module")
+def bib():
+    return parse_file(str(BIB))
+
+
+def cited_keys():
+    keys = {}
+    for page in ROOT.rglob("*.md"):
+        rel = page.relative_to(ROOT)
+        if {"_build", ".venv", "tests", "templates"} & set(rel.parts):
+            continue
+        for match in CITE.finditer(page.read_text(encoding="utf-8")):
+            for key in match.group(1).split(","):
+                keys.setdefault(key.strip(), set()).add(str(rel))
+    return keys
+
+
+def test_no_duplicate_keys():
+    parser = Parser()
+    parser.parse_string(BIB.read_text(encoding="utf-8"))  # strict mode raises on a duplicate key
+    raw = re.findall(r"^@\w+\{([^,\s]+),", BIB.read_text(encoding="utf-8"), re.M)
+    assert len(raw) == len(set(raw)), sorted(k for k in raw if raw.count(k) > 1)
+
+
+def test_enough_entries(bib):
+    assert len(bib.entries) >= 60
+
+
+def test_keys_follow_author_year_word(bib):
+    bad = [k for k in bib.entries if not KEY.match(k)]
+    assert not bad, bad
+
+
+def test_required_fields_for_each_type(bib):
+    problems = []
+    for key, entry in bib.entries.items():
+        if entry.type not in REQUIRED:
+            problems.append((key, "type @%s is not used in this book" % entry.type))
+            continue
+        fields = set(f.lower() for f in entry.fields) | ({"author"} if entry.persons.get("author") else set())
+        missing = REQUIRED[entry.type] - fields
+        if entry.type == "misc" and not ({"url", "howpublished", "publisher"} & fields):
+            missing.add("url or howpublished")
+        if entry.type in ("misc", "book") and not entry.persons.get("author") and "organization" not in fields \
+                and "publisher" not in fields:
+            missing.add("author or organization")
+        if missing:
+            problems.append((key, sorted(missing)))
+    assert not problems, problems
+
+
+def test_identifiers_have_the_right_shape(bib):
+    problems = []
+    for key, entry in bib.entries.items():
+        fields = {k.lower(): v for k, v in entry.fields.items()}
+        if "doi" in fields and not DOI.match(fields["doi"]):
+            problems.append((key, "doi", fields["doi"]))
+        if "url" in fields and not URL.match(fields["url"]):
+            problems.append((key, "url", fields["url"]))
+        if fields.get("archiveprefix", "").lower() == "arxiv" and not ARXIV.match(fields.get("eprint", "")):
+            problems.append((key, "eprint", fields.get("eprint")))
+        if "year" in fields and not re.fullmatch(r"\d{4}", fields["year"]):
+            problems.append((key, "year", fields["year"]))
+    assert not problems, problems
+
+
+def test_every_entry_belongs_to_a_bibliography_group(bib):
+    bad = [(k, e.fields.get("keywords")) for k, e in bib.entries.items()
+           if not {w.strip() for w in e.fields.get("keywords", "").split(",")} & GROUPS]
+    assert not bad, bad
+
+
+def test_every_entry_is_cited_and_every_citation_resolves(bib):
+    cited = cited_keys()
+    uncited = sorted(set(bib.entries) - set(cited))
+    unknown = {k: v for k, v in cited.items() if k not in bib.entries}
+    assert not uncited, "entries no page cites: %s" % uncited
+    assert not unknown, "citations of unknown keys: %s" % unknown
+
+
+def test_both_sources_are_in_the_bibliography(bib):
+    assert "Rosa2024opensource" in bib.entries and "Clark2024importai375" in bib.entries
+
+
+def test_each_citing_page_ends_with_its_own_references(book):
+    for name in book.pages():
+        soup = book.page(name)
+        if name == "bibliography" or not soup.select(".bd-article .bibtex-citation"):
+            continue
+        cites = soup.select(".bd-article .bibtex-citation a")
+        for a in cites:
+            assert a["href"].startswith("#"), (name, a["href"], "citation leaves the page")
+            target = soup.find(id=a["href"][1:])
+            assert target and "citation" in target.get("class", []), (name, a["href"])
+        assert a.get("title"), (name, "citation has no hover text")
+
+
+def test_bibliography_page_lists_everything_with_backlinks(book, bib):
+    soup = book.page("bibliography")
+    entries = soup.select(".bd-article div.citation")
+    assert len(entries) == len(bib.entries)
+    without = [e.get_text(" ", strip=True)[:60] for e in entries if not e.select(".cited-in a")]
+    assert not without, without

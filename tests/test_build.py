@@ -1,0 +1,112 @@
+"""The book builds strictly, every page is reachable, every page says what it is."""
+
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from conftest import ROOT, sphinx_build
+
+SHARED = ROOT.parent / "shared"
+
+
+def test_build_has_no_warnings(book):
+    assert book.returncode == 0, book.warnings
+    assert book.warnings.strip() == "", book.warnings
+
+
+def test_every_source_page_is_built(book):
+    sources = {str(p.relative_to(ROOT).with_suffix("")) for p in ROOT.rglob("*.md")
+               if not ({"_build", ".venv", "templates", "tests", "bench", "bibparts", "_data", ".pytest_cache"}
+                       & set(p.relative_to(ROOT).parts)) and p.name not in {"README.md", "CONTRIBUTING.md"}}
+    assert sources, "no page found"
+    assert sources == set(book.pages())
+
+
+def test_every_page_is_reachable_from_the_landing_page(book):
+    seen, todo = set(), ["index"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        base = "http://book/" + name + ".html"
+        for a in book.page(name).select(".bd-sidebar-primary a[href], .bd-article a[href]"):
+            url = urlparse(urljoin(base, a["href"]))
+            if url.netloc == "book" and url.path.endswith(".html"):
+                target = url.path[1:-5]
+                if (book.outdir / (target + ".html")).exists() and not target.startswith("_"):
+                    todo.append(target)
+    missing = set(book.pages()) - seen - {"genindex", "search"}
+    assert not missing, "pages no link leads to: %s" % sorted(missing)
+
+
+def test_every_page_has_a_description_and_a_title(book):
+    for name in book.pages():
+        soup = book.page(name)
+        meta = soup.find("meta", attrs={"name": "description"})
+        assert meta and len(meta["content"].split()) >= 4, name
+        assert soup.select_one(".bd-article h1"), name
+
+
+def test_annotated_pages_follow_the_anatomy(book):
+    """Each annotated source page has the sections the page template sets out."""
+    annotated = [n for n in book.pages() if n.startswith("essays/") and n != "essays/index"
+                 or n.startswith("newsletter/import-ai-375/") and n != "newsletter/import-ai-375/index"]
+    assert len(annotated) >= 10, annotated
+    for name in annotated:
+        soup = book.page(name)
+        headings = [h.get_text(" ", strip=True).rstrip("#").strip() for h in soup.select(".bd-article h2")]
+        for needed in ("Context", "Fact check", "Where it connects", "Questions to think about", "References"):
+            assert needed in headings, (name, needed, headings)
+        assert soup.select_one(".about-this-text"), (name, "no 'About this text' box")
+        assert len(soup.select("aside.margin")) >= 6, (name, "fewer than 6 margin notes")
+        assert soup.select(".bd-article .bibtex-citation"), (name, "cites nothing")
+
+
+def test_copyright_and_licence_in_footer(book):
+    footer = book.page("index").select_one("footer").get_text(" ", strip=True)
+    assert "CC BY 4.0" in footer and "MIT" in footer
+
+
+def test_nothing_is_loaded_from_another_host(book):
+    """No script, style, font or image from a CDN: the built HTML references only itself."""
+    for name in book.pages():
+        soup = book.page(name)
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
+            for el in soup.find_all(tag):
+                url = el.get(attr)
+                if url and (tag != "link" or "stylesheet" in el.get("rel", []) or "preload" in el.get("rel", [])):
+                    assert not urlparse(url).netloc, (name, url)
+
+
+@pytest.mark.skipif(not (SHARED / "tools" / "check_originality.py").exists(),
+                    reason="../shared/tools/check_originality.py is not beside this checkout")
+def test_originality_against_the_sources():
+    proc = subprocess.run([sys.executable, str(SHARED / "tools" / "check_originality.py"), str(ROOT)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_two_builds_from_two_folders_are_byte_identical(book, tmp_path):
+    """The same commit, copied elsewhere and built again later, gives the same bytes."""
+    copy = tmp_path / "elsewhere" / "book"
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    for f in files:
+        if (ROOT / f).is_file():
+            (copy / f).parent.mkdir(parents=True, exist_ok=True)
+            (copy / f).write_bytes((ROOT / f).read_bytes())
+    returncode, warnings = sphinx_build(copy, tmp_path / "html", "-j", "auto")
+    assert returncode == 0, warnings
+    def files_of(folder):
+        return {str(f.relative_to(folder)): f.read_bytes() for f in Path(folder).rglob("*")
+                if f.is_file() and ".doctrees" not in f.relative_to(folder).parts}
+
+    first, second = files_of(book.outdir), files_of(tmp_path / "html")
+    assert sorted(first) == sorted(second)
+    differing = sorted(name for name in first if first[name] != second[name])
+    assert not differing, differing
