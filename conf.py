@@ -45,7 +45,7 @@ extensions = [
 nitpicky = True
 exclude_patterns = [
     "_build", ".venv", "README.md", "CONTRIBUTING.md", "LICENSE*", "templates", "bench", "tests",
-    "requirements", ".pytest_cache", "_data", "bibparts",
+    "requirements", ".pytest_cache", "_data",
 ]
 suppress_warnings = [
     # Each page ends with its own reference list, so a work cited on two pages is
@@ -72,13 +72,14 @@ myst_url_schemes = {
 
 # -- Bibliography ---------------------------------------------------------------
 bibtex_bibfiles = ["references.bib"]
-bibtex_default_style = "plain"
+bibtex_default_style = "book"  # plain, labelled by key: _ext/citations.py
 bibtex_reference_style = "author_year_round"  # "(Radford et al., 2019)", defined in _ext/citations.py
 
 # -- HTML -------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = project
-html_static_path = [str(ROOT / "_static")]  # absolute, so test roots reuse the look
+html_favicon = "_static/favicon.svg"  # browsers ask for one; without it every page logs a 404
+html_static_path = ["_static"]
 html_css_files = ["book.css"]
 html_js_files = [("previews.js", {"defer": "defer"})]
 html_last_updated_fmt = "%Y-%m-%d"

@@ -1,5 +1,8 @@
 """How citations look and how fast they are made.
 
+* Registers the ``book`` formatting style: pybtex's plain style labelled by
+  citation key, because every page has its own reference list and numeric
+  labels restart on each, which makes different works share a label.
 * Registers the ``author_year_round`` referencing style: author-year citations in
   round brackets, "(Radford et al., 2019)" and "Radford et al. (2019)", as a reader
   of a scholarly book expects.
@@ -18,6 +21,8 @@ from collections import defaultdict
 
 import pybtex.plugin
 from docutils import nodes
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.labels import BaseLabelStyle
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -34,7 +39,18 @@ class RoundAuthorYearStyle(AuthorYearReferenceStyle):
     bracket_year: BracketStyle = dataclasses.field(default_factory=lambda: ROUND)
 
 
+class KeyLabelStyle(BaseLabelStyle):
+    def format_labels(self, sorted_entries):
+        for entry in sorted_entries:
+            yield entry.key
+
+
+class BookStyle(PlainStyle):
+    default_label_style = KeyLabelStyle
+
+
 register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYearStyle)
+pybtex.plugin.register_plugin("pybtex.style.formatting", "book", BookStyle)
 
 # Runtime plugins are all registered at import time, before the first look-up,
 # so a remembered answer can never hide a plugin registered later.

@@ -13,6 +13,8 @@ Configuration (conf.py):
   page_metadata_source_pages    glob patterns of docnames that annotate a source;
                                 a pattern starting with "!" exempts the pages it matches
   page_metadata_source_required keys the ``source`` mapping of such pages needs
+                                (``url`` may give way to a ``url_note`` saying why
+                                no original can be linked)
 """
 
 import datetime
@@ -64,6 +66,8 @@ def _problems(meta, config, needs_source):
         yield "source", "front matter 'source' must be a mapping with title, author, venue, date, url"
         return
     for key in config.page_metadata_source_required:
+        if key == "url" and source.get("url_note"):
+            continue  # no verifiable original online; url_note says why
         if not source.get(key):
             yield "source", "front matter 'source' lacks '%s'" % key
     date = source.get("date")

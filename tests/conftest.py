@@ -41,7 +41,7 @@ def sphinx_build(srcdir, outdir, *options, env=None):
     return proc.returncode, text + (proc.stderr if proc.returncode and not text else "")
 
 
-@dataclass
+@dataclass(eq=False)  # hashable by identity, for the page cache
 class Book:
     outdir: Path
     returncode: int

@@ -4,3 +4,7 @@ import sys
 
 sys.path.insert(0, os.environ["BOOK_ROOT"])
 from conf import *  # noqa: E402,F401,F403
+
+# The tiny book borrows the real book's look.
+html_static_path = [os.path.join(os.environ["BOOK_ROOT"], "_static")]
+html_favicon = os.path.join(os.environ["BOOK_ROOT"], "_static", "favicon.svg")
