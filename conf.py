@@ -35,17 +35,20 @@ extensions = [
     "sphinx_book_theme",
     "sphinxcontrib.bibtex",
     # Local extensions (in _ext/), one concern each:
+    "_ext.accessibility",
     "_ext.citations",
     "_ext.figures",
     "_ext.glossary_index",
+    "_ext.icons",
     "_ext.page_metadata",
     "_ext.previews",
+    "_ext.search",
     "_ext.tagged_pages",
 ]
 nitpicky = True
 exclude_patterns = [
     "_build", ".venv", "README.md", "CONTRIBUTING.md", "LICENSE*", "templates", "bench", "tests",
-    "requirements", ".pytest_cache", "_data",
+    "requirements", ".pytest_cache", "_data", "node_modules",
 ]
 suppress_warnings = [
     # Each page ends with its own reference list, so a work cited on two pages is
@@ -81,7 +84,12 @@ html_title = project
 html_favicon = "_static/favicon.svg"  # browsers ask for one; without it every page logs a 404
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
-html_js_files = [("previews.js", {"defer": "defer"})]
+html_js_files = [("previews.js", {"defer": "defer"}), ("search.js", {"defer": "defer"})]
+templates_path = ["_templates"]
+# Search results show each page's description (_ext/search.py) instead of a snippet
+# that Sphinx would fetch page by page.
+html_show_search_summary = False
+html_search_scorer = "_static/search-scorer.js"
 html_last_updated_fmt = "%Y-%m-%d"
 html_copy_source = False  # readers get the rendered page; the source is one click away on the repository
 html_show_sourcelink = False
@@ -96,6 +104,11 @@ html_theme_options = {
     "use_download_button": False,
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
+    # Render only the current branch of the navigation into each page: the full
+    # tree made every page's HTML grow with the size of the book.
+    "collapse_navbar": True,
+    "max_navbar_depth": 3,
+    "navbar_persistent": [],  # the sidebar already has the search field; no second one in a top bar
     "extra_footer": (
         "Text licensed under <a href='https://creativecommons.org/licenses/by/4.0/'>CC BY 4.0</a>; "
         "code under the MIT licence."
