@@ -32,7 +32,11 @@ html: $(BIN)/.docs-installed ## Build the book into _build/html (strict: any war
 live: $(BIN)/.docs-installed ## Serve the book on 127.0.0.1:8000, rebuilding on every save
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 -n --keep-going . $(BUILDDIR)/live
 
-test: $(BIN)/.test-installed ## Run the tests (builds the book once; drives Chromium)
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	  else echo "npm is missing: the accessibility tests (axe-core) will be skipped."; fi
+
+test: $(BIN)/.test-installed node_modules/.installed ## Run the tests (builds the book once; drives Chromium)
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; } || \
 	  echo "Chromium is missing and cannot be installed here: browser tests will be skipped."

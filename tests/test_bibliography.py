@@ -34,7 +34,7 @@ def cited_keys():
     keys = {}
     for page in ROOT.rglob("*.md"):
         rel = page.relative_to(ROOT)
-        if {"_build", ".venv", "tests", "templates"} & set(rel.parts) or rel.name in {"README.md", "CONTRIBUTING.md"}:
+        if {"_build", ".venv", "tests", "templates", "node_modules"} & set(rel.parts) or rel.name in {"README.md", "CONTRIBUTING.md"}:
             continue
         for match in CITE.finditer(page.read_text(encoding="utf-8")):
             for key in match.group(1).split(","):

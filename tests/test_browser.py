@@ -1,13 +1,18 @@
 """What a reader sees in a real browser: Debian's Chromium, driven by Playwright."""
 
+import os
 from urllib.parse import urlparse
 
 import pytest
 
+from conftest import ROOT
+
 pytestmark = pytest.mark.browser
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 KINDS_OF_PAGE = ["index", "essays/open-source-ai", "newsletter/import-ai-375/gpt-2-five-years-on",
-                 "topics/open-source", "glossary", "bibliography"]
+                 "newsletter/import-ai-375/robocasa", "topics/open-source", "glossary", "bibliography",
+                 "search"]
 
 
 def visit(browser, url, color_scheme="light", width=1280, height=900, javascript=True):
@@ -33,7 +38,7 @@ def visit(browser, url, color_scheme="light", width=1280, height=900, javascript
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_page_loads_cleanly_and_privately(browser, site, name, scheme):
     page, errors, foreign = visit(browser, "%s/%s.html" % (site, name), color_scheme=scheme)
-    assert page.locator("article h1").first.is_visible()
+    assert page.locator(".bd-content h1:visible").count() >= 1
     assert errors == [], errors
     assert foreign == [], foreign
     # Dark mode follows the reader's system.
@@ -80,7 +85,7 @@ def test_cross_reference_hover_shows_target_description(browser, site):
 
 def test_pages_are_readable_without_javascript(browser, site):
     page, _, _ = visit(browser, site + "/essays/open-source-ai.html", javascript=False)
-    assert page.locator("article h1").first.is_visible()
+    assert page.locator(".bd-content h1:visible").count() >= 1
     assert len(page.locator("article").inner_text()) > 5000
     page.context.close()
 
@@ -91,3 +96,72 @@ def test_search_finds_a_page(browser, site):
     assert "robocasa" in page.locator("#search-results").inner_html().lower()
     assert errors == []
     page.context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.exists():
+        message = "axe-core is not installed (npm ci): %s" % AXE
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; under CI a missing checker is a failure")
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", KINDS_OF_PAGE)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violation(browser, site, axe_source, name, scheme):
+    url = "%s/%s.html%s" % (site, name, "?q=RoboCasa" if name == "search" else "")
+    page, _, _ = visit(browser, url, color_scheme=scheme)
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+    page.context.close()
+
+
+def test_keyboard_reaches_search_previews_and_contents(browser, site):
+    page, _, _ = visit(browser, site + "/essays/open-source-ai.html")
+    reached = set()
+    for _ in range(250):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => { const e = document.activeElement;
+            return [e.className || '', e.closest('#pst-page-toc-nav') ? 'toc' : '',
+                    e.querySelector && e.querySelector('.std-term') ? 'term' : '',
+                    !document.getElementById('preview-popover') || document.getElementById('preview-popover').hidden
+                    ? '' : 'preview'] }""")
+        if "search-button" in str(info[0]):
+            reached.add("search")
+        reached.update(x for x in info[1:] if x)
+        if {"search", "toc", "term", "preview"} <= reached:
+            break
+    assert {"search", "toc", "term", "preview"} <= reached, reached
+    page.context.close()
+
+
+def test_print_shows_text_notes_and_references_without_navigation(browser, site):
+    page, _, _ = visit(browser, site + "/essays/open-source-ai.html")
+    page.emulate_media(media="print")
+    assert not page.locator(".bd-sidebar-primary").is_visible()
+    assert not page.locator(".bd-header-article").is_visible()
+    assert page.locator("aside.margin").first.is_visible()
+    assert page.locator("#references .citation").first.is_visible()
+    page.context.close()
+
+
+def test_offline_from_disk_readable_navigable_searchable(browser, book):
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((book.outdir / "index.html").as_uri())
+    assert page.locator(".bd-content h1:visible").count() >= 1
+    page.locator(".bd-article a[href$='essays/index.html']").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("essays/index.html")
+    page.goto((book.outdir / "search.html").as_uri() + "?q=RoboCasa")
+    page.locator("#search-results ul.search li").first.wait_for(timeout=10000)
+    assert "robocasa" in page.locator("#search-results").inner_html().lower()
+    assert errors == [], errors
+    context.close()
