@@ -165,3 +165,20 @@ def test_offline_from_disk_readable_navigable_searchable(browser, book):
     assert "robocasa" in page.locator("#search-results").inner_html().lower()
     assert errors == [], errors
     context.close()
+
+
+def test_content_page_weight_stays_small(browser, site, book):
+    """Everything a long content page loads, as served: far from the theme's 2.4 MB default."""
+    context = browser.new_context()
+    page = context.new_page()
+    loaded = []
+    page.on("request", lambda r: loaded.append(r.url))
+    page.goto(site + "/essays/open-source-ai.html", wait_until="networkidle")
+    total = 0
+    for url in loaded:
+        path = book.outdir / urlparse(url).path.lstrip("/")
+        if path.is_file():
+            total += path.stat().st_size
+    assert total < 400_000, (total, loaded)
+    assert not any("woff" in u for u in loaded), "an icon font was loaded"
+    context.close()

@@ -1,0 +1,35 @@
+"""Unit tests of the local extensions' pure functions."""
+
+from _ext.css_trim import _keep_selector, _split_selectors, _trim
+from _ext.icons import LIBRARY, _find, _pack_segments
+
+import tinycss2
+
+
+def test_selector_lists_split_only_at_top_level_commas():
+    prelude = "dl[class]:not(.a,.b) dt.x, .glossary, p:is(.c, .d)"
+    assert _split_selectors(prelude) == ["dl[class]:not(.a,.b) dt.x", ".glossary", "p:is(.c, .d)"]
+
+
+def test_selector_kept_only_when_all_its_classes_are_used():
+    used = {"x", "glossary"}
+    assert _keep_selector("dl[class]:not(.a,.b) dt.x", used)
+    assert _keep_selector(".glossary dd", used)
+    assert not _keep_selector(".glossary .unused", used)
+
+
+def test_trim_drops_unused_rules_and_icon_fonts_but_keeps_media_queries():
+    css = ("@font-face{font-family:Font Awesome\\ 7 Free;src:url(x.woff2)}"
+           ".used{color:red}.unused{color:blue}@media (min-width:1px){.used,.unused{margin:0}}")
+    out = "".join(_trim(tinycss2.parse_stylesheet(css, skip_whitespace=True), {"used"}))
+    assert ".unused" not in out and "Font Awesome" not in out
+    assert ".used{color:red}" in out and "@media (min-width:1px){.used{margin:0}}" in out
+
+
+def test_icons_are_found_by_name_and_by_alias():
+    segments = _pack_segments(LIBRARY.read_text(encoding="utf-8"))
+    width, height, path = _find(segments["fas"], "magnifying-glass")
+    assert (width, height) == (512, 512) and path.startswith("M")
+    assert _find(segments["fas"], "pencil-alt") is not None  # an alias of "pencil"
+    assert _find(segments["fab"], "github") is not None
+    assert _find(segments["fas"], "no-such-icon-anywhere") is None
