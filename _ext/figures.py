@@ -56,9 +56,32 @@ def draw_robocasa(data, out):
     plt.close(fig)
 
 
+def draw_gpt2_cost(points, out):
+    """Published costs of training a GPT-2-class model, on a log scale, one labelled dot each."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    offsets = {}
+    for point in points:
+        year = point["year"] + offsets.get(point["year"], 0)
+        offsets[point["year"]] = offsets.get(point["year"], 0) + 0.35  # same-year points side by side
+        ax.scatter([year], [point["cost_usd"]], color="#4C72B0", zorder=3)
+        ax.annotate("%s\n$%s" % (point["model"], "{:,}".format(point["cost_usd"])), (year, point["cost_usd"]),
+                    textcoords="offset points", xytext=(8, 4), fontsize=9)
+    ax.set_yscale("log")
+    ax.set_ylim(5, 500000)
+    ax.set_xlim(2018.5, 2027.5)
+    ax.set_xticks(range(2019, 2027))
+    ax.set_ylabel("training cost (US$, log scale)")
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    plt.close(fig)
+
+
 # output file name -> (data file, drawing function)
 FIGURES = {
     "robocasa-composition.svg": ("robocasa.yaml", draw_robocasa),
+    "gpt2-training-cost.svg": ("gpt2_training_cost.yaml", draw_gpt2_cost),
 }
 
 
