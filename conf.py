@@ -38,6 +38,7 @@ extensions = [
     "_ext.accessibility",
     "_ext.citations",
     "_ext.css_trim",
+    "_ext.deferred_scripts",
     "_ext.figures",
     "_ext.glossary_index",
     "_ext.icons",
