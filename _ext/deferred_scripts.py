@@ -6,6 +6,8 @@ about a second of first paint on a simulated phone. These scripts only set
 up behaviour once the page is parsed, so they are marked ``defer`` (deferred
 scripts still run in order, before the page's DOMContentLoaded event).
 documentation_options.js stays blocking: inline scripts in the page read it.
+The search page keeps all of them blocking, since Sphinx's search tools, which
+it loads in the page body, call doctools.js at once.
 """
 
 from sphinx.builders.html._assets import _JavaScript
@@ -15,7 +17,7 @@ DEFERRABLE = {"_static/doctools.js", "_static/sphinx_highlight.js", "_static/scr
 
 def defer_scripts(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
-    if not scripts:
+    if not scripts or pagename == "search":
         return
     context["script_files"] = [
         _JavaScript(js.filename, priority=js.priority, **dict(js.attributes, defer="defer"))
