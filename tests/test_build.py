@@ -66,6 +66,23 @@ def test_annotated_pages_follow_the_anatomy(book):
         assert soup.select(".bd-article .bibtex-citation"), (name, "cites nothing")
 
 
+def test_annotated_pages_are_long_enough_and_connected(book):
+    """The issues' minimums: 800 words of prose a page (1,500 for the essay and the GPT-2
+    page), and links to at least three other pages of the book besides glossary and bibliography."""
+    longer = {"essays/open-source-ai": 1500, "newsletter/import-ai-375/gpt-2-five-years-on": 1500}
+    for name in book.pages():
+        if not name.startswith(("essays/open", "newsletter/import-ai-375/")):
+            continue
+        article = book.page(name).select_one(".bd-article")
+        for refs in article.select("#references"):
+            refs.decompose()
+        assert len(article.get_text(" ").split()) >= longer.get(name, 800), name
+        linked = {a["href"].split("#")[0].split("/")[-1] for a in article.select("a.reference.internal[href]")
+                  if a["href"].split("#")[0]}
+        linked -= {"glossary.html", "bibliography.html", name.split("/")[-1] + ".html", ""}
+        assert len(linked) >= 3, (name, linked)
+
+
 def test_copyright_and_licence_in_footer(book):
     footer = book.page("index").select_one("footer.bd-footer-content").get_text(" ", strip=True)
     assert "CC BY 4.0" in footer and "MIT" in footer
