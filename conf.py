@@ -38,7 +38,7 @@ extensions = [
     "_ext.accessibility",
     "_ext.citations",
     "_ext.css_trim",
-    "_ext.deferred_scripts",
+    "_ext.page_assets",
     "_ext.figures",
     "_ext.glossary_index",
     "_ext.icons",

@@ -1,7 +1,8 @@
 """Trim the theme's stylesheet to the rules the book can use.
 
 pydata-sphinx-theme ships one 377 KB stylesheet with all of Bootstrap and every
-component any site might use; a page of this book needs a fraction of it.
+component any site might use, and sphinx-book-theme adds its own; a page of this
+book needs a fraction of them.
 After the build, each rule whose selector names a class that appears neither
 in any built page nor in any of the site's scripts (which may add classes
 later, such as Bootstrap's ``show``) is dropped, as are the Font Awesome web
@@ -14,12 +15,17 @@ import re
 from pathlib import Path
 
 import pydata_sphinx_theme
+import sphinx_book_theme
 import tinycss2
 
-THEME_STATIC = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+PYDATA_STATIC = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+BOOK_STATIC = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "static"
 # output path -> the original it is trimmed from (always the original, so that an
 # incremental build never trims an already trimmed file)
-STYLESHEETS = {"_static/styles/pydata-sphinx-theme.css": THEME_STATIC / "styles" / "pydata-sphinx-theme.css"}
+STYLESHEETS = {
+    "_static/styles/pydata-sphinx-theme.css": PYDATA_STATIC / "styles" / "pydata-sphinx-theme.css",
+    "_static/styles/sphinx-book-theme.css": BOOK_STATIC / "styles" / "sphinx-book-theme.css",
+}
 CLASS_ATTR = re.compile(r'class="([^"]*)"')
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 SELECTOR_CLASS = re.compile(r"\.((?:[\w-]|\\.)+)")

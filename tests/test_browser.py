@@ -171,3 +171,11 @@ def test_content_page_weight_stays_small(browser, site, book):
     assert total < 400_000, (total, loaded)
     assert not any("woff" in u for u in loaded), "an icon font was loaded"
     context.close()
+
+
+def test_margin_notes_are_full_width_on_a_phone(browser, site):
+    page, _, _ = visit(browser, site + "/newsletter/import-ai-375/robocasa.html", width=390, height=844)
+    ratio = page.evaluate("""() => { const note = document.querySelector('aside.margin');
+        return note.getBoundingClientRect().width / document.querySelector('.bd-article').clientWidth; }""")
+    assert ratio > 0.8, ratio
+    page.context.close()

@@ -1,4 +1,8 @@
-"""Load the scripts no first paint needs with ``defer``.
+"""Load only what a page needs, and nothing before it is needed.
+
+* A page with no highlighted code does not load the code-highlighting
+  stylesheet (pygments.css).
+* Scripts that no first paint needs load with ``defer``.
 
 Sphinx and the theme add their scripts as render-blocking ``<script>`` tags:
 the browser stops drawing the page until each is fetched and run, which cost
@@ -15,7 +19,14 @@ from sphinx.builders.html._assets import _JavaScript
 DEFERRABLE = {"_static/doctools.js", "_static/sphinx_highlight.js", "_static/scripts/sphinx-book-theme.js"}
 
 
-def defer_scripts(app, pagename, templatename, context, doctree):
+def drop_unused_styles(context):
+    if "css_files" in context and 'class="highlight' not in context.get("body", ""):
+        context["css_files"] = [css for css in context["css_files"]
+                                if getattr(css, "filename", css) != "_static/pygments.css"]
+
+
+def adjust_assets(app, pagename, templatename, context, doctree):
+    drop_unused_styles(context)
     scripts = context.get("script_files")
     if not scripts or pagename == "search":
         return
@@ -27,5 +38,5 @@ def defer_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
-    app.connect("html-page-context", defer_scripts, priority=900)
+    app.connect("html-page-context", adjust_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
