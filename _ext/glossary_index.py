@@ -29,8 +29,9 @@ def _norm(name):
 
 
 def _pattern(names):
+    """Any of the names as a whole word, plural too; the name itself in group "name"."""
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(r"(?<![\w-])(?:%s)(?:s|es)?(?![\w-])" % alternatives, re.IGNORECASE)
+    return re.compile(r"(?<![\w-])(?P<name>%s)(?:s|es)?(?![\w-])" % alternatives, re.IGNORECASE)
 
 
 def _skipped(node):
@@ -86,24 +87,24 @@ def _all_entries(env):
 
 def check_usage(app, env):
     entries = _all_entries(env)
+    key_of = {_norm(name): key for key, entry in entries.items() for name in entry["names"]}
+    pattern = _pattern(key_of)  # every name of every term, in one expression: one pass per text run
     used_anywhere = set()
     for docname, runs in sorted(env.glossary_text_by_doc.items()):
-        linked = env.glossary_links_by_doc.get(docname, set())
-        for key, entry in entries.items():
-            names = {_norm(n) for n in entry["names"]}
-            if names & linked:
+        linked = {key_of[name] for name in env.glossary_links_by_doc.get(docname, ()) if name in key_of}
+        used_anywhere |= linked
+        reported = set()
+        for text, line in runs:
+            for match in pattern.finditer(text):
+                key = key_of[_norm(match.group("name"))]
                 used_anywhere.add(key)
-                continue
-            pattern = _pattern(entry["names"])
-            for text, line in runs:
-                match = pattern.search(text)
-                if match:
-                    used_anywhere.add(key)
-                    logger.warning("glossary term '%s' is used ('%s') but not linked on this page; "
-                                   "write {term}`%s` at its first use", entry["names"][0], match.group(0),
-                                   entry["names"][0], location=(docname, line),
-                                   type="glossary", subtype="unlinked")
-                    break
+                if key in linked or key in reported:
+                    continue
+                reported.add(key)
+                name = entries[key]["names"][0]
+                logger.warning("glossary term '%s' is used ('%s') but not linked on this page; "
+                               "write {term}`%s` at its first use", name, match.group(0), name,
+                               location=(docname, line), type="glossary", subtype="unlinked")
     for key, entry in sorted(entries.items()):
         if key not in used_anywhere:
             logger.warning("glossary term '%s' is used on no page outside the glossary", entry["names"][0],

@@ -18,7 +18,9 @@ def add_previews(app, doctree, fromdocname):
     env, builder = app.env, app.builder
     if not hasattr(builder, "get_target_uri"):
         return
-    uri_to_doc = {builder.get_target_uri(doc): doc for doc in env.found_docs}
+    uri_to_doc = getattr(builder, "_book_uri_to_doc", None)
+    if uri_to_doc is None:  # once per build, not once per page
+        uri_to_doc = builder._book_uri_to_doc = {builder.get_target_uri(doc): doc for doc in env.found_docs}
     here = posixpath.dirname(builder.get_target_uri(fromdocname))
     for ref in doctree.findall(nodes.reference):
         if not ref.get("internal") or "reftitle" in ref or not ref.get("refuri"):
