@@ -46,7 +46,33 @@
       window.BOOK_QUERY_TERMS = Array.from(parsed[3]);
       return parsed;
     };
+    // Sphinx adds results to the list one every 5 ms (to fetch a snippet for each):
+    // half a second per hundred results. With no snippets to fetch, list them at once.
+    Search.query = function (query) {
+      var results = Search._performSearch.apply(null, Search._parseQuery(query));
+      var items = document.createDocumentFragment();
+      for (var i = results.length - 1; i >= 0; i--) items.appendChild(resultItem(results[i]));
+      Search.output.appendChild(items);
+      Search.stopPulse();
+      Search.title.innerText = "Search Results";
+      Search.status.innerText = !results.length
+        ? "Your search did not match any documents. Please make sure that all words are spelled correctly."
+        : "Search finished, found " + (results.length === 1 ? "one page" : results.length + " pages") +
+          " matching the search query.";
+    };
     Search._bookNumbers = true;
+  }
+
+  // One result, as Sphinx draws it: [docname, title, anchor, description, score, filename, kind].
+  function resultItem(result) {
+    var li = document.createElement("li");
+    li.classList.add("kind-" + result[6]);
+    var a = li.appendChild(document.createElement("a"));
+    a.href = result[0] + DOCUMENTATION_OPTIONS.LINK_SUFFIX + result[2];
+    a.dataset.score = result[4];
+    a.textContent = result[1];
+    if (result[3]) li.appendChild(document.createElement("span")).textContent = " (" + result[3] + ")";
+    return li;
   }
 
   // Under each result: the description of the page it leads to; links made relative to this page.
