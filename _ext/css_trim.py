@@ -11,6 +11,7 @@ A selector is kept whenever in doubt: only class names are tested, and a word
 that appears anywhere in a script counts as used.
 """
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -96,9 +97,18 @@ def trim_stylesheets(app, exception):
         path = outdir / name
         if not path.exists() or not original.exists():
             continue
-        rules = tinycss2.parse_stylesheet(original.read_text(encoding="utf-8"), skip_whitespace=True,
-                                          skip_comments=True)
-        path.write_text("".join(_trim(rules, used)) + "\n", encoding="utf-8")
+        # Parsing the theme's stylesheet takes most of a second; an incremental build
+        # that leaves the set of used classes as it was reuses the last result.
+        source = original.read_text(encoding="utf-8")
+        digest = hashlib.sha256((source + "\0" + " ".join(sorted(used))).encode()).hexdigest()
+        cache = Path(app.doctreedir) / ("css-trim-" + path.name)
+        if cache.exists() and cache.read_text(encoding="utf-8").startswith(digest + "\n"):
+            trimmed = cache.read_text(encoding="utf-8").split("\n", 1)[1]
+        else:
+            rules = tinycss2.parse_stylesheet(source, skip_whitespace=True, skip_comments=True)
+            trimmed = "".join(_trim(rules, used)) + "\n"
+            cache.write_text(digest + "\n" + trimmed, encoding="utf-8")
+        path.write_text(trimmed, encoding="utf-8")
 
 
 def setup(app):
