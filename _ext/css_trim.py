@@ -112,5 +112,5 @@ def trim_stylesheets(app, exception):
 
 
 def setup(app):
-    app.connect("build-finished", trim_stylesheets)
+    app.connect("build-finished", trim_stylesheets, priority=800)  # after icons.py has replaced the icon library
     return {"parallel_read_safe": True, "parallel_write_safe": True}

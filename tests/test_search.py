@@ -87,6 +87,10 @@ def test_search_as_you_type_in_the_dialog(browser, site):
     page.keyboard.press("Control+k")
     dialog_input = page.locator("#pst-search-dialog input[name=q]")
     dialog_input.wait_for(state="visible")
+    overlap = page.evaluate("""() => { const form = document.querySelector('#pst-search-dialog form');
+        const icon = form.querySelector('svg'), input = form.querySelector('input');
+        return icon.getBoundingClientRect().right - input.getBoundingClientRect().left; }""")
+    assert overlap <= 0, "the magnifier overlaps the search text by %dpx" % overlap
     dialog_input.type("Shevlin")
     first = page.locator("#pst-search-dialog #search-results ul.search li a").first
     first.wait_for(timeout=5000)
