@@ -19,6 +19,8 @@ import pydata_sphinx_theme
 import sphinx_book_theme
 import tinycss2
 
+from _ext.built_pages import class_attributes
+
 PYDATA_STATIC = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
 BOOK_STATIC = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "static"
 # output path -> the original it is trimmed from (always the original, so that an
@@ -27,19 +29,17 @@ STYLESHEETS = {
     "_static/styles/pydata-sphinx-theme.css": PYDATA_STATIC / "styles" / "pydata-sphinx-theme.css",
     "_static/styles/sphinx-book-theme.css": BOOK_STATIC / "styles" / "sphinx-book-theme.css",
 }
-CLASS_ATTR = re.compile(r'class="([^"]*)"')
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 SELECTOR_CLASS = re.compile(r"\.((?:[\w-]|\\.)+)")
 GROUPING_AT_RULES = {"media", "supports", "layer", "container", "document"}
 
 
-def used_words(outdir):
+def used_words(app):
     """Every class name in the built pages and every word in the site's scripts."""
     words = set()
-    for page in outdir.rglob("*.html"):
-        for classes in CLASS_ATTR.findall(page.read_text(encoding="utf-8")):
-            words.update(classes.split())
-    for script in outdir.rglob("*.js"):
+    for classes in class_attributes(app):
+        words.update(classes.split())
+    for script in Path(app.outdir).rglob("*.js"):
         if script.name != "searchindex.js":
             words.update(WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
     return words
@@ -92,7 +92,7 @@ def trim_stylesheets(app, exception):
     if exception or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    used = used_words(outdir)
+    used = used_words(app)
     for name, original in STYLESHEETS.items():
         path = outdir / name
         if not path.exists() or not original.exists():

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pydata_sphinx_theme
 
+from _ext.built_pages import class_attributes
+
 LIBRARY = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts" / \
     "fontawesome.js"
 PACKS = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far", "fa-brands": "fab", "fab": "fab"}
 MODIFIERS = {"fa-lg", "fa-fw", "fa-xs", "fa-sm", "fa-xl", "fa-2x", "fa-spin"}
-ICON_CLASSES = re.compile(r'class="([^"]*\bfa-[^"]*)"')
 
 RUNTIME = """\
 /* Font Awesome Free icons (https://fontawesome.com, icons CC BY 4.0), the subset this book uses.
@@ -81,16 +82,15 @@ def _find(segment, name):
     return (int(match.group(1)), int(match.group(2)), match.group(3)) if match else None
 
 
-def used_icons(outdir):
+def used_icons(app):
     """{(pack, name)} for every Font Awesome icon class in the built pages."""
     used = set()
-    for page in Path(outdir).rglob("*.html"):
-        for classes in ICON_CLASSES.findall(page.read_text(encoding="utf-8")):
-            names = classes.split()
-            pack = next((PACKS[c] for c in names if c in PACKS), "fas")
-            for c in names:
-                if c.startswith("fa-") and c not in PACKS and c not in MODIFIERS:
-                    used.add((pack, c[3:]))
+    for classes in class_attributes(app):
+        names = classes.split()
+        pack = next((PACKS[c] for c in names if c in PACKS), "fas")
+        for c in names:
+            if c.startswith("fa-") and c not in PACKS and c not in MODIFIERS:
+                used.add((pack, c[3:]))
     return used
 
 
@@ -102,7 +102,7 @@ def write_subset(app, exception):
         return
     segments = _pack_segments(LIBRARY.read_text(encoding="utf-8"))
     icons = {}
-    for pack, name in sorted(used_icons(app.outdir)):
+    for pack, name in sorted(used_icons(app)):
         found = _find(segments.get(pack, ""), name)
         if found:
             icons["%s:%s" % (pack, name)] = list(found)
