@@ -66,7 +66,7 @@ def draw_gpt2_cost(points, out):
         offsets[point["year"]] = offsets.get(point["year"], 0) + 0.35  # same-year points side by side
         ax.scatter([year], [point["cost_usd"]], color="#4C72B0", zorder=3)
         ax.annotate("%s\n$%s" % (point["model"], "{:,}".format(point["cost_usd"])), (year, point["cost_usd"]),
-                    textcoords="offset points", xytext=(8, 4), fontsize=9)
+                    textcoords="offset points", xytext=tuple(point.get("label_offset", (8, 4))), fontsize=9)
     ax.set_yscale("log")
     ax.set_ylim(5, 500000)
     ax.set_xlim(2018.5, 2027.5)
