@@ -23,6 +23,8 @@ REQUIRED = {
     "misc": {"title", "year"},
 }
 CITE = re.compile(r"\{cite:[a-z]+\}`([^`]+)`")
+# A note that explains a missing identifier says so in one of these ways.
+NO_IDENTIFIER_REASON = re.compile(r"has no DOI|no DOI or|no URL is given|could not be (?:verified|retrieved)", re.I)
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +130,37 @@ def test_bibliography_page_lists_everything_with_backlinks(book, bib):
     assert len(entries) == len(bib.entries)
     without = [e.get_text(" ", strip=True)[:60] for e in entries if not e.select(".cited-in a")]
     assert not without, without
+
+
+def identifiers(entry):
+    """The entry's DOI, arXiv id and URL, as the links they become on the page."""
+    fields = {k.lower(): v for k, v in entry.fields.items()}
+    found = []
+    if "doi" in fields:
+        found.append(fields["doi"])
+    if fields.get("archiveprefix", "").lower() == "arxiv" and fields.get("eprint"):
+        found.append(fields["eprint"])
+    if "url" in fields:
+        found.append(fields["url"])
+    return found
+
+
+def test_every_entry_has_an_identifier_or_a_note_saying_why_not(bib):
+    missing = [key for key, entry in bib.entries.items()
+               if not identifiers(entry) and not NO_IDENTIFIER_REASON.search(entry.fields.get("note", ""))]
+    assert not missing, "entries with no DOI, arXiv id or URL and no note saying why: %s" % missing
+
+
+def test_bibliography_page_shows_each_identifier_or_the_reason(book, bib):
+    soup = book.page("bibliography")
+    problems = []
+    for div in soup.select(".bd-article div.citation"):
+        key = div.select_one(".label").get_text("", strip=True).strip("[]")
+        entry = bib.entries[key]
+        hrefs = " ".join(a["href"] for a in div.select("a.reference.external"))
+        if identifiers(entry):
+            if not all(i in hrefs for i in identifiers(entry)):
+                problems.append((key, "identifier not linked"))
+        elif not NO_IDENTIFIER_REASON.search(div.get_text(" ", strip=True)):
+            problems.append((key, "no identifier and no reason shown"))
+    assert not problems, problems
