@@ -54,6 +54,10 @@ bench: $(BIN)/.test-installed ## Measure build time, page weight and search spee
 clean: ## Remove the build output and generated figures (keeps .venv)
 	rm -rf $(BUILDDIR) _generated
 
+.PHONY: audit
+audit: ## List negative claims and statements about the present, to re-check (a report; never fails)
+	$(PYTHON) tools/audit.py
+
 lock: ## Re-pin every dependency from pyproject.toml into requirements/*.lock
 	rm -rf $(BUILDDIR)/lock-venv && $(PYTHON) -m venv $(BUILDDIR)/lock-venv
 	$(PYTHON) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb')); \
