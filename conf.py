@@ -64,7 +64,8 @@ myst_enable_extensions = [
     "colon_fence",
     "deflist",
     "fieldlist",
-    "substitution",
+    # No "substitution": it evaluates {{ ... }} in any page with an unsandboxed Jinja2,
+    # which runs code on the build machine. No page needs it.
 ]
 myst_heading_anchors = 3
 myst_url_schemes = {
