@@ -37,6 +37,7 @@ extensions = [
     # Local extensions (in _ext/), one concern each:
     "_ext.accessibility",
     "_ext.citations",
+    "_ext.content_policy",
     "_ext.css_trim",
     "_ext.figures",
     "_ext.glossary_index",
@@ -128,3 +129,6 @@ page_metadata_tags = [
     "open-source", "regulation", "safety", "decentralization",
     "compute", "robots", "consciousness", "forecasting",
 ]
+# What contributed pages may contain (_ext/content_policy.py): no directive that reads
+# files or writes raw markup is allowed; name one here only after review.
+content_policy_allowed_directives = []
