@@ -36,6 +36,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     # Local extensions (in _ext/), one concern each:
     "_ext.accessibility",
+    "_ext.bib_checks",
     "_ext.citations",
     "_ext.content_policy",
     "_ext.css_trim",
@@ -132,3 +133,5 @@ page_metadata_tags = [
 # What contributed pages may contain (_ext/content_policy.py): no directive that reads
 # files or writes raw markup is allowed; name one here only after review.
 content_policy_allowed_directives = []
+# The groups of the bibliography page; every entry's `keywords` names one (_ext/bib_checks.py).
+bib_keyword_groups = ["paper", "article", "software", "policy", "newsletter"]
