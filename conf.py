@@ -58,6 +58,9 @@ suppress_warnings = [
     # Each page ends with its own reference list, so a work cited on two pages is
     # listed twice by design; citations link to the list on their own page.
     "bibtex.duplicate_citation",
+    # MyST reports malformed front matter at line 1 with no detail; _ext/page_metadata.py
+    # reports it at its real line with YAML's own message.
+    "myst.topmatter",
 ]
 
 # -- MyST ---------------------------------------------------------------------------
