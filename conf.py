@@ -39,6 +39,7 @@ extensions = [
     "_ext.bib_checks",
     "_ext.citations",
     "_ext.content_policy",
+    "_ext.csp",
     "_ext.css_trim",
     "_ext.figures",
     "_ext.glossary_index",
