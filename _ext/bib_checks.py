@@ -19,6 +19,7 @@ as an unknown key) rather than stopping the build with a traceback.
 import re
 from pathlib import Path
 
+from docutils import nodes
 from pybtex.database.input.bibtex import Parser
 from sphinx.util import logging
 
@@ -38,8 +39,6 @@ REQUIRED = {
 
 def _at(path, line):
     """A location for a line of a file that is not a page."""
-    from docutils import nodes
-
     node = nodes.Element()
     node.source, node.line = str(path), line
     return node
