@@ -82,3 +82,21 @@ def test_the_policy_alone_stops_the_payload(browser, unguarded, name):
     # Control: without the policy the payload really runs, so the check below can fail.
     assert scripts_run(browser, url, bypass_csp=True), "%s: the payload does not run even without a CSP" % name
     assert scripts_run(browser, url, bypass_csp=False) == [], name
+
+
+@pytest.mark.browser
+def test_search_from_any_page_works_under_the_policy(browser, site):
+    """form-action 'none' refuses the search form; search.js opens the search page instead."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(site + "/essays/open-source-ai.html", wait_until="networkidle")
+    page.keyboard.press("Control+k")
+    page.locator("#pst-search-dialog input[name='q']").fill("RoboCasa")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=RoboCasa*", timeout=5000)
+    page.locator("#search-results li").first.wait_for(timeout=10000)
+    assert "robocasa" in page.locator("#search-results").inner_html().lower()
+    assert errors == [], errors
+    context.close()
