@@ -26,6 +26,9 @@ $(BIN)/.test-installed: $(BIN)/.docs-installed requirements/test.lock
 	touch $@
 
 html: $(BIN)/.docs-installed ## Build the book into _build/html (strict: any warning fails)
+	@# Start from an empty output folder, so a deleted page's HTML is never published;
+	@# the doctree cache (.doctrees) stays and keeps rebuilds incremental.
+	@if [ -d $(BUILDDIR)/html ]; then find $(BUILDDIR)/html -mindepth 1 -maxdepth 1 ! -name .doctrees -exec rm -rf {} +; fi
 	$(BIN)/sphinx-build -b html $(SPHINXOPTS) . $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html"
 

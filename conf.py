@@ -36,7 +36,10 @@ extensions = [
     "sphinxcontrib.bibtex",
     # Local extensions (in _ext/), one concern each:
     "_ext.accessibility",
+    "_ext.bib_checks",
     "_ext.citations",
+    "_ext.content_policy",
+    "_ext.csp",
     "_ext.css_trim",
     "_ext.figures",
     "_ext.glossary_index",
@@ -56,6 +59,9 @@ suppress_warnings = [
     # Each page ends with its own reference list, so a work cited on two pages is
     # listed twice by design; citations link to the list on their own page.
     "bibtex.duplicate_citation",
+    # MyST reports malformed front matter at line 1 with no detail; _ext/page_metadata.py
+    # reports it at its real line with YAML's own message.
+    "myst.topmatter",
 ]
 
 # -- MyST ---------------------------------------------------------------------------
@@ -64,7 +70,8 @@ myst_enable_extensions = [
     "colon_fence",
     "deflist",
     "fieldlist",
-    "substitution",
+    # No "substitution": it evaluates {{ ... }} in any page with an unsandboxed Jinja2,
+    # which runs code on the build machine. No page needs it.
 ]
 myst_heading_anchors = 3
 myst_url_schemes = {
@@ -127,3 +134,8 @@ page_metadata_tags = [
     "open-source", "regulation", "safety", "decentralization",
     "compute", "robots", "consciousness", "forecasting",
 ]
+# What contributed pages may contain (_ext/content_policy.py): no directive that reads
+# files or writes raw markup is allowed; name one here only after review.
+content_policy_allowed_directives = []
+# The groups of the bibliography page; every entry's `keywords` names one (_ext/bib_checks.py).
+bib_keyword_groups = ["paper", "article", "software", "policy", "newsletter"]

@@ -68,6 +68,20 @@ def collect(app, doctree):
             names = [t.astext() for t in terms]
             ids = [i for t in terms for i in t["ids"]]
             text = " ".join(p.astext() for p in definition.children if isinstance(p, nodes.paragraph))
+            if _norm(names[0]) in entries:  # the first definition stays; hover texts keep showing it
+                # Term nodes inside a MyST directive carry lines relative to it: find them in the source.
+                lines = [n for n, line in enumerate(open(env.doc2path(docname), encoding="utf-8"), 1)
+                         if _norm(line) == _norm(names[0])] or [None, None]
+                logger.warning("duplicate glossary term '%s' (first defined at line %s); merge the two definitions",
+                               names[0], lines[0], location=(docname, lines[-1]), type="glossary",
+                               subtype="duplicate")
+                # Sphinx's standard domain lets the second definition win the {term} links;
+                # point them back at the first (sphinx/domains/std/__init__.py, Sphinx 9.0).
+                first = (docname, entries[_norm(names[0])]["ids"][0])
+                std = env.get_domain("std")
+                std.objects[("term", names[0])] = first
+                std.data.setdefault("terms", {})[names[0].lower()] = first
+                continue
             entries[_norm(names[0])] = {"names": names, "ids": ids, "definition": " ".join(text.split()),
                                         "line": terms[0].line or glossary.line}
     if entries:

@@ -81,15 +81,26 @@ def _problems(meta, config, needs_source):
 
 
 def _read_front_matter(text):
-    """The page's YAML front matter as Python data (MyST keeps only strings)."""
+    """The page's YAML front matter as Python data (MyST keeps only strings).
+
+    Malformed YAML raises YAMLFrontMatterError with the line in the page.
+    """
     match = re.match(r"---\s*\n(.*?)\n---\s*(\n|$)", text, re.S)
     if not match:
         return {}
     try:
         data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        return {}  # MyST itself reports malformed YAML with its line
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # + the opening "---" line, 1-based
+        raise YAMLFrontMatterError(getattr(err, "problem", None) or str(err), line) from None
     return data if isinstance(data, dict) else {}
+
+
+class YAMLFrontMatterError(ValueError):
+    def __init__(self, problem, line):
+        super().__init__(problem)
+        self.problem, self.line = problem, line
 
 
 def front_matter(env, docname):
@@ -103,7 +114,14 @@ def check_metadata(app, doctree):
     config = app.config
     source_path = env.doc2path(docname)
     text = open(source_path, encoding="utf-8").read()
-    meta = _read_front_matter(text)
+    try:
+        meta = _read_front_matter(text)
+    except YAMLFrontMatterError as err:
+        # One precise message; the checks below would only add misleading "lacks ..." ones.
+        env.metadata[docname]["front_matter"] = {}
+        logger.warning("front matter is not valid YAML: %s", err.problem, location=(docname, err.line),
+                       type="page_metadata", subtype="yaml")
+        return
     env.metadata[docname]["front_matter"] = meta
     patterns = config.page_metadata_source_pages
     needs_source = any(fnmatch.fnmatch(docname, p) for p in patterns if not p.startswith("!")) and not any(

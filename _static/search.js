@@ -135,6 +135,15 @@
     if (dialog) searchAsYouType(dialog);
   }
 
+  // The pages' Content-Security-Policy allows no form submission (form-action 'none'),
+  // so pressing Enter in a search field opens the search page as a plain link would.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form.bd-search")) return;
+    event.preventDefault();
+    window.location.href = form.action + "?" + new URLSearchParams(new FormData(form)).toString();
+  });
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
