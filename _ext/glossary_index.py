@@ -17,6 +17,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
+from _ext.shared import page_links, rebuild_on_any_change
+
 logger = logging.getLogger(__name__)
 
 # Text in these nodes is not prose a reader reads as the page's own words.
@@ -131,13 +133,6 @@ def init_env(app):
             setattr(env, name, {})
 
 
-def outdated_glossary(app, env, added, changed, removed):
-    """A page's term links changed: the glossary's lists of uses must be redrawn."""
-    if added or changed or removed:
-        return [doc for doc in app.config.glossary_docnames if doc in env.found_docs and doc not in changed]
-    return []
-
-
 def resolve(app, doctree, fromdocname):
     env = app.env
     entries = _all_entries(env)
@@ -161,20 +156,15 @@ def resolve(app, doctree, fromdocname):
                        if linked & names and doc != fromdocname and doc in env.titles)
         if not users:
             continue
-        para = nodes.paragraph(classes=["glossary-uses"])
-        para += nodes.strong(text="Used in: ")
-        for n, doc in enumerate(users):
-            if n:
-                para += nodes.Text(", ")
-            uri = app.builder.get_relative_uri(fromdocname, doc)
-            para += nodes.reference("", env.titles[doc].astext(), internal=True, refuri=uri)
+        para = page_links(app, fromdocname, users, nodes.strong(text="Used in: "), ["glossary-uses"])
         definition += para
 
 
 def setup(app):
     app.add_config_value("glossary_docnames", ["glossary"], "env")
     app.connect("builder-inited", init_env)
-    app.connect("env-get-outdated", outdated_glossary)
+    # A page's term links changed: the glossary's lists of uses must be redrawn.
+    app.connect("env-get-outdated", rebuild_on_any_change(lambda app, env: app.config.glossary_docnames))
     app.connect("doctree-read", collect)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
