@@ -23,12 +23,11 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinxcontrib.bibtex.domain import BibtexDomain
 
 # Upstream internal (sphinxcontrib-bibtex 2.7.0, domain.py): evaluates a
 # bibliography's :filter: expression for one entry. Its signature and results
 # are pinned by tests/test_contracts.py::test_bibtex_filter_visitor.
-from sphinxcontrib.bibtex.domain import _FilterVisitor
+from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
 
 from _ext.citation_styles import BookStyle
 
@@ -69,7 +68,9 @@ class BookBibtexDomain(BibtexDomain):
         for entry in self.get_entries(bibliography.bibfiles):
             key = bibliography.keyprefix + entry.key
             cited_docnames = citing.get(key, set())
-            visitor = _FilterVisitor(entry=entry, docname=bibliography_key.docname, cited_docnames=cited_docnames)
+            visitor = _FilterVisitor(
+                entry=entry, docname=bibliography_key.docname, cited_docnames=cited_docnames
+            )
             try:
                 success = visitor.visit(bibliography.filter_)
             except ValueError as err:  # as upstream: report, then fall back to "cited anywhere"

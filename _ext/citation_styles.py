@@ -70,7 +70,8 @@ class BookStyle(PlainStyle):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register both styles (force: a second app in one process gets these classes too)."""
-    register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYearStyle,
-                    force=True)
+    register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYearStyle, force=True
+    )
     pybtex.plugin.register_plugin("pybtex.style.formatting", "book", BookStyle, force=True)
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

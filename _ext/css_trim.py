@@ -73,7 +73,7 @@ def _split_selectors(prelude):
             current = ""
         else:
             current += char
-    return selectors + [current.strip()]
+    return [*selectors, current.strip()]
 
 
 def _closing(text, start):

@@ -44,9 +44,9 @@ def draw_robocasa(data, out):
                                                    tasks["atomic"] + tasks["composite"]]),
     ]
     colours = ["#4C72B0", "#DD8452", "#55A868"]
-    for ax, (title, labels, values), colour in zip(axes, panels, colours):
+    for ax, (title, labels, values), colour in zip(axes, panels, colours, strict=True):
         bars = ax.barh(labels, values, color=colour)
-        ax.bar_label(bars, labels=["{:,}".format(v) for v in values], padding=3)
+        ax.bar_label(bars, labels=[f"{v:,}" for v in values], padding=3)
         ax.set_title(title)
         ax.set_xlim(0, max(values) * 1.3)
         ax.set_xticks([])

@@ -17,7 +17,6 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -33,12 +32,17 @@ CLASS_ATTR = re.compile(r'class="([^"]*)"')
 
 def page_link(app: Sphinx, fromdocname: str, docname: str) -> nodes.reference:
     """A link from one page to another, showing the target's title."""
-    return nodes.reference("", app.env.titles[docname].astext(), internal=True,
-                           refuri=app.builder.get_relative_uri(fromdocname, docname))
+    return nodes.reference(
+        "",
+        app.env.titles[docname].astext(),
+        internal=True,
+        refuri=app.builder.get_relative_uri(fromdocname, docname),
+    )
 
 
-def page_links(app: Sphinx, fromdocname: str, docnames: Iterable[str], label: nodes.Node,
-               classes: list[str]) -> nodes.paragraph:
+def page_links(
+    app: Sphinx, fromdocname: str, docnames: Iterable[str], label: nodes.Node, classes: list[str]
+) -> nodes.paragraph:
     """A paragraph: ``label`` then links to ``docnames``, separated by commas."""
     para = nodes.paragraph(classes=classes)
     para += label
@@ -53,8 +57,9 @@ def rebuild_on_any_change(docnames: Callable[[Sphinx, BuildEnvironment], Iterabl
     """An env-get-outdated handler: when any page is added, changed or removed, the pages
     ``docnames(app, env)`` names are rebuilt too (those that exist and are not rebuilt anyway)."""
 
-    def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
-                 removed: set[str]) -> list[str]:
+    def outdated(
+        app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+    ) -> list[str]:
         if added or changed or removed:
             return [d for d in docnames(app, env) if d in env.found_docs and d not in changed]
         return []
@@ -77,5 +82,8 @@ def class_attributes(outdir: str | Path) -> list[tuple[str, str]]:
 
 @functools.lru_cache(maxsize=1)
 def _read_class_attributes(outdir: str, stamp: tuple[tuple[str, int, int], ...]) -> list[tuple[str, str]]:
-    return [(Path(path).relative_to(outdir).as_posix(), value) for path, _, _ in stamp
-            for value in CLASS_ATTR.findall(Path(path).read_text(encoding="utf-8"))]
+    return [
+        (Path(path).relative_to(outdir).as_posix(), value)
+        for path, _, _ in stamp
+        for value in CLASS_ATTR.findall(Path(path).read_text(encoding="utf-8"))
+    ]

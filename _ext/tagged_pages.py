@@ -9,7 +9,7 @@ that forgets a page when it is re-read and merges parallel reads.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -29,7 +29,7 @@ class TaggedPagesDomain(Domain):
 
     name = "tagged"
     label = "Tagged pages"
-    initial_data: dict[str, Any] = {"docs": set()}
+    initial_data: ClassVar[dict[str, Any]] = {"docs": set()}
 
     @property
     def docs(self) -> set[str]:

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tools.devtools import CHROMIUM, ROOT, launch_chromium, serve, sphinx_build  # noqa: F401 (tests import them)
+# The tests import ROOT and sphinx_build from here.
+from tools.devtools import CHROMIUM, ROOT, launch_chromium, serve, sphinx_build
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 
@@ -27,7 +28,7 @@ class Book:
     returncode: int
     warnings: str
 
-    @functools.cache
+    @functools.cache  # noqa: B019 (one Book per test session; the cache lives as long)
     def page(self, name):
         """BeautifulSoup of a built page, by docname ('essays/open-source-ai')."""
         return BeautifulSoup((self.outdir / (name + ".html")).read_text(encoding="utf-8"), "html.parser")

@@ -31,8 +31,11 @@ SPHINX_STATIC = Path(sphinx.__file__).parent / "themes" / "basic" / "static"
 
 def test_bibtex_filter_visitor():
     """_FilterVisitor(entry=, docname=, cited_docnames=).visit(expression) decides as upstream documents."""
-    entry = Entry("article", fields={"title": "A synthetic entry", "year": "2001"},
-                  persons={"author": [Person("Alpha, Ann")]})
+    entry = Entry(
+        "article",
+        fields={"title": "A synthetic entry", "year": "2001"},
+        persons={"author": [Person("Alpha, Ann")]},
+    )
     entry.key = "Alpha2001one"
 
     def keep(expression, docname="here", cited=frozenset({"here"})):
@@ -64,11 +67,11 @@ suppress_warnings = ["bibtex.duplicate_citation"]
 BIB_PAGES = {
     "refs.bib": BIB,
     "index.md": "# Home\n\n{cite:p}`Beta2002two,Alpha2001one`.\n\n```{toctree}\none\ntwo\nall\n```\n\n"
-                "```{bibliography}\n:filter: docname in docnames\n```\n",
+    "```{bibliography}\n:filter: docname in docnames\n```\n",
     "one.md": "# One\n\n{cite:t}`Alpha2001one` and {cite:p}`Gamma2003three`.\n\n"
-              "```{bibliography}\n:filter: docname in docnames and type == \"article\"\n```\n",
+    '```{bibliography}\n:filter: docname in docnames and type == "article"\n```\n',
     "two.md": "# Two\n\n{cite:p}`Gamma2003three`, {cite:p}`Beta2002two`.\n\n"
-              "```{bibliography}\n:filter: cited and docname in docnames\n```\n",
+    "```{bibliography}\n:filter: cited and docname in docnames\n```\n",
     "all.md": "# All\n\n```{bibliography}\n:all:\n```\n",
 }
 
@@ -78,8 +81,12 @@ def _bibliography_build(tmp_path, name, extensions):
     app, warnings = build_in_process(tmp_path / name, tmp_path / (name + "-out"), files)
     domain = app.env.get_domain("cite")
     citations = [(c.bibliography_key.docname, c.key, c.citation_id) for c in domain.citations]
-    pages = {doc: BeautifulSoup((Path(app.outdir) / (doc + ".html")).read_text(encoding="utf-8"), "html.parser")
-             .select_one("[role=main]").decode() for doc in ("index", "one", "two", "all")}
+    pages = {
+        doc: BeautifulSoup((Path(app.outdir) / (doc + ".html")).read_text(encoding="utf-8"), "html.parser")
+        .select_one("[role=main]")
+        .decode()
+        for doc in ("index", "one", "two", "all")
+    }
     return type(domain), citations, pages, warnings
 
 
@@ -91,8 +98,12 @@ def test_subclassed_bibtex_domain_matches_upstream(tmp_path):
     assert upstream[3] == book[3] == "", (upstream[3], book[3])
     assert book[1] == upstream[1]
     assert [c[1] for c in book[1] if c[0] == "one"] == ["Alpha2001one"]
-    assert [c[1] for c in book[1] if c[0] == "all"] == ["Alpha2001one", "Beta2002two", "Delta2004four",
-                                                         "Gamma2003three"]  # sorted by author
+    assert [c[1] for c in book[1] if c[0] == "all"] == [
+        "Alpha2001one",
+        "Beta2002two",
+        "Delta2004four",
+        "Gamma2003three",
+    ]  # sorted by author
     assert book[2] == upstream[2]
 
 
@@ -150,10 +161,13 @@ def tiny_book(tmp_path_factory, monkeypatch_module):
     """The base root, with a chapter and a section page, built in-process with the book's conf.py."""
     src = tmp_path_factory.mktemp("tiny") / "src"
     shutil.copytree(ROOTS / "base", src)
-    index = (src / "index.md").read_text(encoding="utf-8").replace("page\nglossary", "page\nchapter\nglossary")
+    index = (
+        (src / "index.md").read_text(encoding="utf-8").replace("page\nglossary", "page\nchapter\nglossary")
+    )
     monkeypatch_module.setenv("BOOK_ROOT", str(ROOTS.parent.parent))
-    app, warnings = build_in_process(src, src.parent / "out", {"index.md": index, "chapter.md": CHAPTER,
-                                                                "section.md": SECTION})
+    app, warnings = build_in_process(
+        src, src.parent / "out", {"index.md": index, "chapter.md": CHAPTER, "section.md": SECTION}
+    )
     assert warnings == "", warnings
     return Path(app.outdir)
 
@@ -167,7 +181,9 @@ def monkeypatch_module():
 def test_theme_toctree_toggle_markup(tiny_book):
     """The theme's generate_toctree_html draws toggles as accessibility.TOGGLE; each gets its label."""
     html = (tiny_book / "chapter.html").read_text(encoding="utf-8")  # the navigation shows its branch
-    assert html.count(accessibility.LABELLED_TOGGLE) >= 1, "no labelled toggle: has the theme's markup changed?"
+    assert html.count(accessibility.LABELLED_TOGGLE) >= 1, (
+        "no labelled toggle: has the theme's markup changed?"
+    )
     assert accessibility.TOGGLE not in html, "a toggle left without a label"
 
 
@@ -218,14 +234,17 @@ def test_theme_extrahead_block_is_the_one_copied():
     layout = (THEME / "layout.html").read_text(encoding="utf-8")
     block = re.search(r"\{%-? block extrahead %\}(.*?)\{%-? endblock extrahead %\}", layout, re.S)
     assert block, "the theme's layout.html has no extrahead block any more"
-    assert block.group(1) == UPSTREAM_EXTRAHEAD, "the theme's extrahead block changed: update _templates/layout.html"
+    assert block.group(1) == UPSTREAM_EXTRAHEAD, (
+        "the theme's extrahead block changed: update _templates/layout.html"
+    )
 
 
 def test_theme_search_button_is_the_one_copied():
     """_templates/search-button-field.html copies the theme's component minus its aria-label."""
     component = (THEME / "components" / "search-button-field.html").read_text(encoding="utf-8")
-    assert component.split("#}\n")[-1] == UPSTREAM_SEARCH_BUTTON, \
+    assert component.split("#}\n")[-1] == UPSTREAM_SEARCH_BUTTON, (
         "the theme's search button changed: update _templates/search-button-field.html"
+    )
 
 
 # -- Sphinx's search tools, which _static/search.js wraps and replaces ----------------------------------
@@ -256,8 +275,13 @@ def test_search_functions_that_search_js_overrides(tiny_book, browser):
         page.wait_for_selector("#search-results ul.search li", timeout=15000)
         shapes = page.evaluate(SEARCH_SHAPES)
         page.close()
-    assert shapes == {"parsed": [5, "string", True, True], "numberKept": True, "result": [7, "string", "number"],
-                      "members": [True, True, True], "functions": ["function"] * 3}, shapes
+    assert shapes == {
+        "parsed": [5, "string", True, True],
+        "numberKept": True,
+        "result": [7, "string", "number"],
+        "members": [True, True, True],
+        "functions": ["function"] * 3,
+    }, shapes
 
 
 # -- Font Awesome, as bundled by the theme ---------------------------------------------------------
@@ -276,7 +300,8 @@ def test_font_awesome_bundle_has_the_icons():
     # Every icon the theme's own templates name is found.
     named = set()
     for template in THEME.rglob("*.html"):
-        named.update(re.findall(r"fa-(?:solid|regular|brands) fa-([a-z0-9-]+)", template.read_text(encoding="utf-8")))
+        named.update(
+            re.findall(r"fa-(?:solid|regular|brands) fa-([a-z0-9-]+)", template.read_text(encoding="utf-8"))
+        )
     missing = sorted(n for n in named if not any(icons._find(s, n) for s in segments.values()))
     assert named and not missing, missing
-

@@ -1,9 +1,9 @@
 """Unit tests of the local extensions' pure functions."""
 
+import tinycss2
+
 from _ext.css_trim import _keep_selector, _split_selectors, _trim
 from _ext.icons import LIBRARY, _find, _pack_segments
-
-import tinycss2
 
 
 def test_selector_lists_split_only_at_top_level_commas():

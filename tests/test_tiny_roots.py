@@ -55,8 +55,10 @@ def tiny(tmp_path, **pages):
     shutil.copytree(ROOTS / "base", src)
     index = src / "index.md"
     extra = "".join(name[:-3] + "\n" for name in pages if name != "page.md")
-    index.write_text(index.read_text(encoding="utf-8").replace("page\nglossary\n", "page\nglossary\n" + extra),
-                     encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("page\nglossary\n", "page\nglossary\n" + extra),
+        encoding="utf-8",
+    )
     for name, text in pages.items():
         (src / name).write_text(text, encoding="utf-8")
     return src

@@ -21,8 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project's build options (Makefile: SPHINXOPTS), without parallelism.
 STRICT = ["-n", "-W", "--keep-going"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @functools.cache
@@ -34,11 +41,26 @@ def source_date_epoch() -> str:
     return out.stdout.strip() or "0"
 
 
-def sphinx_build(srcdir: Path, outdir: Path, *options: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+def sphinx_build(
+    srcdir: Path, outdir: Path, *options: str, env: dict[str, str] | None = None
+) -> tuple[int, str]:
     """Run a strict sphinx-build in its own process; return (returncode, warnings text)."""
     warnings = Path(outdir).parent / (Path(outdir).name + "-warnings.txt")
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", *STRICT, *options, "-w", str(warnings),
-           "-d", str(Path(outdir) / ".doctrees"), str(srcdir), str(outdir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        *STRICT,
+        *options,
+        "-w",
+        str(warnings),
+        "-d",
+        str(Path(outdir) / ".doctrees"),
+        str(srcdir),
+        str(outdir),
+    ]
     run_env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(), **(env or {}))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env)
     text = warnings.read_text() if warnings.exists() else ""
@@ -65,7 +87,7 @@ def serve(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def launch_chromium(playwright):  # noqa: ANN001, ANN201 (Playwright's types are optional here)
+def launch_chromium(playwright):  # Playwright's sync API object
     """Debian's Chromium under Playwright; never a browser downloaded by a test tool."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
@@ -78,8 +100,9 @@ def write_tree(folder: Path, files: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def build_in_process(srcdir: Path, outdir: Path, files: dict[str, str] | None = None,
-                     **confoverrides: object) -> tuple[object, str]:
+def build_in_process(
+    srcdir: Path, outdir: Path, files: dict[str, str] | None = None, **confoverrides: object
+) -> tuple[object, str]:
     """Build a tiny book in this process with Sphinx's testing application.
 
     ``files`` are written into srcdir first (a ``conf.py`` among them, or the
@@ -92,8 +115,14 @@ def build_in_process(srcdir: Path, outdir: Path, files: dict[str, str] | None = 
     write_tree(srcdir, files or {})
     warning = StringIO()
     os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
-    app = SphinxTestApp("html", srcdir=Path(srcdir), builddir=Path(outdir), confoverrides=confoverrides,
-                        status=StringIO(), warning=warning)
+    app = SphinxTestApp(
+        "html",
+        srcdir=Path(srcdir),
+        builddir=Path(outdir),
+        confoverrides=confoverrides,
+        status=StringIO(),
+        warning=warning,
+    )
     try:
         app.build()
     finally:
