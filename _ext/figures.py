@@ -8,9 +8,13 @@ The SVGs are deterministic (fixed hash salt, no date), keeping builds
 byte-identical.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import Any
 
 import yaml
+from sphinx.application import Sphinx
 
 HERE = Path(__file__)
 
@@ -85,7 +89,8 @@ FIGURES = {
 }
 
 
-def draw_figures(app):
+def draw_figures(app: Sphinx) -> None:
+    """Redraw each figure whose data or drawing code is newer than its SVG."""
     srcdir = Path(app.srcdir)
     outdir = srcdir / "_generated"
     for name, (data_name, draw) in FIGURES.items():
@@ -99,6 +104,7 @@ def draw_figures(app):
         draw(yaml.safe_load(data_file.read_text(encoding="utf-8")), out)
 
 
-def setup(app):
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Draw the figures before any page is read."""
     app.connect("builder-inited", draw_figures)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

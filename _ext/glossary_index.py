@@ -11,10 +11,14 @@
   definition rebuilds the pages that show it.
 """
 
+from __future__ import annotations
+
 import re
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from _ext.shared import page_links, rebuild_on_any_change
@@ -58,6 +62,7 @@ def _text_runs(doctree):
 
 
 def collect(app, doctree):
+    """On each page read: its glossary entries, the terms it links, and its prose for check_usage."""
     env = app.env
     docname = env.docname
     entries = {}
@@ -88,6 +93,7 @@ def _all_entries(env):
 
 
 def check_usage(app, env):
+    """Warn about terms a page names without linking, and about terms no page uses."""
     entries = _all_entries(env)
     key_of = {_norm(name): key for key, entry in entries.items() for name in entry["names"]}
     pattern = _pattern(key_of)  # every name of every term, in one expression: one pass per text run
@@ -114,11 +120,13 @@ def check_usage(app, env):
 
 
 def purge(app, env, docname):
+    """Forget what was collected from a page that is re-read or removed."""
     for store in (env.glossary_entries_by_doc, env.glossary_links_by_doc, env.glossary_text_by_doc):
         store.pop(docname, None)
 
 
 def merge(app, env, docnames, other):
+    """Take in what a parallel reader collected from its pages."""
     for name in ("glossary_entries_by_doc", "glossary_links_by_doc", "glossary_text_by_doc"):
         mine, theirs = getattr(env, name), getattr(other, name)
         for docname in docnames:
@@ -127,6 +135,7 @@ def merge(app, env, docnames, other):
 
 
 def init_env(app):
+    """Create the environment's stores on the first build."""
     env = app.env
     for name in ("glossary_entries_by_doc", "glossary_links_by_doc", "glossary_text_by_doc"):
         if not hasattr(env, name):
@@ -134,6 +143,7 @@ def init_env(app):
 
 
 def resolve(app, doctree, fromdocname):
+    """Give term links their definition as hover text; list each term's uses in the glossary."""
     env = app.env
     entries = _all_entries(env)
     definitions = {i: e["definition"] for e in entries.values() for i in e["ids"]}
@@ -160,7 +170,8 @@ def resolve(app, doctree, fromdocname):
         definition += para
 
 
-def setup(app):
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Collect the glossary and its uses, check them, and draw the lists of uses."""
     app.add_config_value("glossary_docnames", ["glossary"], "env")
     app.connect("builder-inited", init_env)
     # A page's term links changed: the glossary's lists of uses must be redrawn.
@@ -170,4 +181,4 @@ def setup(app):
     app.connect("env-merge-info", merge)
     app.connect("env-check-consistency", check_usage)
     app.connect("doctree-resolved", resolve)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
