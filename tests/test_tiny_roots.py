@@ -120,3 +120,15 @@ def test_an_icon_the_theme_lacks_fails_the_build_naming_the_page(tmp_path):
     returncode, warnings = sphinx_build(src, tmp_path / "out", env={"BOOK_ROOT": str(ROOT)})
     assert returncode != 0
     assert "page.html" in warnings and "icon 'fa-no-such-icon-here'" in warnings, warnings
+
+
+def test_only_pages_with_code_load_the_highlighting_stylesheet(tmp_path):
+    page = (ROOTS / "base" / "page.md").read_text() + "\n```python\nprint('highlighted')\n```\n"
+    src, out = tiny(tmp_path, **{"page.md": page}), tmp_path / "out"
+    build(src, out)
+
+    def stylesheets(name):
+        return [link["href"].partition("?")[0] for link in soup(out, name).select("link[rel=stylesheet]")]
+
+    assert "_static/pygments.css" in stylesheets("page")
+    assert "_static/pygments.css" not in stylesheets("index")
