@@ -132,3 +132,17 @@ def test_only_pages_with_code_load_the_highlighting_stylesheet(tmp_path):
 
     assert "_static/pygments.css" in stylesheets("page")
     assert "_static/pygments.css" not in stylesheets("index")
+
+
+def test_a_new_glossary_name_is_checked_on_pages_not_rebuilt(tmp_path):
+    page = (ROOTS / "base" / "page.md").read_text() + "\nZebra crossings slow the traffic.\n"
+    src, out = tiny(tmp_path, **{"page.md": page}), tmp_path / "out"
+    build(src, out)
+    # The glossary gains a term that page.md, which is not edited, names without linking it.
+    glossary = src / "glossary.md"
+    glossary.write_text(glossary.read_text() + "\n:::{glossary}\nzebra crossing\n  A road marking.\n:::\n")
+    returncode, warnings = sphinx_build(src, out, env={"BOOK_ROOT": str(ROOT)})
+    assert returncode != 0
+    assert "page.md:11" in warnings and "glossary term 'zebra crossing' is used ('Zebra crossings')" in warnings, (
+        warnings
+    )
