@@ -53,8 +53,8 @@ def test_every_page_has_a_description_and_a_title(book):
 
 def test_annotated_pages_follow_the_anatomy(book):
     """Each annotated source page has the sections the page template sets out."""
-    annotated = [n for n in book.pages() if n.startswith("essays/") and n != "essays/index"
-                 or n.startswith("newsletter/import-ai-375/") and n != "newsletter/import-ai-375/index"]
+    annotated = [n for n in book.pages() if (n.startswith("essays/") and n != "essays/index")
+                 or (n.startswith("newsletter/import-ai-375/") and n != "newsletter/import-ai-375/index")]
     assert len(annotated) >= 9, annotated
     for name in annotated:
         soup = book.page(name)

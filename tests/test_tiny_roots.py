@@ -143,6 +143,6 @@ def test_a_new_glossary_name_is_checked_on_pages_not_rebuilt(tmp_path):
     glossary.write_text(glossary.read_text() + "\n:::{glossary}\nzebra crossing\n  A road marking.\n:::\n")
     returncode, warnings = sphinx_build(src, out, env={"BOOK_ROOT": str(ROOT)})
     assert returncode != 0
-    assert "page.md:11" in warnings and "glossary term 'zebra crossing' is used ('Zebra crossings')" in warnings, (
-        warnings
-    )
+    assert (
+        "page.md:11" in warnings and "glossary term 'zebra crossing' is used ('Zebra crossings')" in warnings
+    ), warnings
