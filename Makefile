@@ -45,8 +45,11 @@ test: $(BIN)/.test-installed node_modules/.installed ## Run the tests (builds th
 	  echo "Chromium is missing and cannot be installed here: browser tests will be skipped."
 	$(BIN)/python -m pytest
 
-check: $(BIN)/.test-installed ## The quick checks: page metadata and originality, no browser
+check: $(BIN)/.test-installed ## The quick checks: lint, spelling, page metadata and originality, no browser
+	$(BIN)/ruff check .
+	$(BIN)/codespell
 	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(BIN)/ruff format --check .
 
 linkcheck: $(BIN)/.docs-installed ## Check every external link (needs a network)
 	$(BIN)/sphinx-build -b linkcheck -n . $(BUILDDIR)/linkcheck

@@ -52,7 +52,7 @@ extensions = [
 ]
 nitpicky = True
 exclude_patterns = [
-    "_build", ".venv", "README.md", "CONTRIBUTING.md", "LICENSE*", "templates", "bench", "tests",
+    "_build", ".venv", "README.md", "CONTRIBUTING.md", "ARCHITECTURE.md", "LICENSE*", "templates", "bench", "tests",
     "requirements", ".pytest_cache", "_data", "node_modules",
 ]
 suppress_warnings = [

@@ -6,20 +6,33 @@ book needs a fraction of them.
 After the build, each rule whose selector names a class that appears neither
 in any built page nor in any of the site's scripts (which may add classes
 later, such as Bootstrap's ``show``) is dropped, as are the Font Awesome web
-fonts, which the book never loads (its icons are inline SVG, see icons.py).
+fonts, which the book never loads (its icons are inline SVG, see icons.py),
+with the rules that draw an icon as a glyph of those fonts (``content: var(--fa)``).
 A selector is kept whenever in doubt: only class names are tested, and a word
-that appears anywhere in a script counts as used.
+that appears anywhere in a script counts as used. Inside ``:is(...)``,
+``:where(...)`` and ``:has(...)`` a selector list matches when any one of its
+selectors can, so one used alternative keeps the group; classes inside
+``:not(...)`` need not be present at all.
+
+Upstream files trimmed: pydata-sphinx-theme 0.20.0's
+styles/pydata-sphinx-theme.css and sphinx-book-theme 1.4.0's
+styles/sphinx-book-theme.css (the originals in the installed packages, never the
+copies in the output).
 """
+
+from __future__ import annotations
 
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import pydata_sphinx_theme
 import sphinx_book_theme
 import tinycss2
+from sphinx.application import Sphinx
 
-from _ext.built_pages import class_attributes
+from _ext.shared import AFTER_ICONS, class_attributes
 
 PYDATA_STATIC = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
 BOOK_STATIC = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "static"
@@ -32,12 +45,17 @@ STYLESHEETS = {
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 SELECTOR_CLASS = re.compile(r"\.((?:[\w-]|\\.)+)")
 GROUPING_AT_RULES = {"media", "supports", "layer", "container", "document"}
+# Pseudo-classes that take a selector list and match when any selector in it matches.
+ANY_OF = re.compile(r":(?:is|where|has|matches|-webkit-any|-moz-any)\(", re.IGNORECASE)
+# Font Awesome's rule that draws an icon as a glyph of its web font: useless without the font.
+ICON_GLYPH = re.compile(r"\bcontent\s*:\s*var\(--fa\)")
+NOT = re.compile(r":not\(", re.IGNORECASE)
 
 
-def used_words(app):
+def used_words(app: Sphinx) -> set[str]:
     """Every class name in the built pages and every word in the site's scripts."""
     words = set()
-    for classes in class_attributes(app):
+    for _page, classes in class_attributes(app.outdir):
         words.update(classes.split())
     for script in Path(app.outdir).rglob("*.js"):
         if script.name != "searchindex.js":
@@ -55,12 +73,32 @@ def _split_selectors(prelude):
             current = ""
         else:
             current += char
-    return selectors + [current.strip()]
+    return [*selectors, current.strip()]
+
+
+def _closing(text, start):
+    """Index of the parenthesis closing the one opened just before ``start``."""
+    depth = 1
+    for i in range(start, len(text)):
+        depth += (text[i] == "(") - (text[i] == ")")
+        if depth == 0:
+            return i
+    return len(text)
 
 
 def _keep_selector(selector, used):
+    """Whether a selector can match given the used class names (True when in doubt)."""
     # Classes inside :not(...) need not be present for the selector to match.
-    selector = re.sub(r":not\([^)]*\)", "", selector)
+    while match := NOT.search(selector):
+        end = _closing(selector, match.end())
+        selector = selector[:match.start()] + selector[end + 1:]
+    # :is(.a, .b) and its kin match when any alternative can.
+    while match := ANY_OF.search(selector):
+        end = _closing(selector, match.end())
+        inner = selector[match.end():end]
+        if not any(_keep_selector(s, used) for s in _split_selectors(inner)):
+            return False
+        selector = selector[:match.start()] + selector[end + 1:]
     return all(name.replace("\\", "") in used for name in SELECTOR_CLASS.findall(selector))
 
 
@@ -68,6 +106,8 @@ def _trim(rules, used):
     out = []
     for rule in rules:
         if rule.type == "qualified-rule":
+            if ICON_GLYPH.search(tinycss2.serialize(rule.content)):
+                continue  # draws an icon-font glyph; the font is dropped below
             selectors = _split_selectors(tinycss2.serialize(rule.prelude))
             kept = [s for s in selectors if _keep_selector(s, used)]
             if kept:
@@ -88,7 +128,8 @@ def _trim(rules, used):
     return out
 
 
-def trim_stylesheets(app, exception):
+def trim_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+    """Overwrite the theme's stylesheets in the output with their trimmed copies."""
     if exception or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
@@ -111,6 +152,9 @@ def trim_stylesheets(app, exception):
         path.write_text(trimmed, encoding="utf-8")
 
 
-def setup(app):
-    app.connect("build-finished", trim_stylesheets, priority=800)  # after icons.py has replaced the icon library
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Trim the stylesheets after the build, once icons.py has replaced the icon library
+    (whose words would otherwise keep rules alive)."""
+    app.setup_extension("_ext.icons")
+    app.connect("build-finished", trim_stylesheets, priority=AFTER_ICONS)
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

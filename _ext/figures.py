@@ -8,9 +8,13 @@ The SVGs are deterministic (fixed hash salt, no date), keeping builds
 byte-identical.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import Any
 
 import yaml
+from sphinx.application import Sphinx
 
 HERE = Path(__file__)
 
@@ -44,9 +48,9 @@ def draw_robocasa(data, out):
                                                    tasks["atomic"] + tasks["composite"]]),
     ]
     colours = ["#4C72B0", "#DD8452", "#55A868"]
-    for ax, (title, labels, values), colour in zip(axes, panels, colours):
+    for ax, (title, labels, values), colour in zip(axes, panels, colours, strict=True):
         bars = ax.barh(labels, values, color=colour)
-        ax.bar_label(bars, labels=["{:,}".format(v) for v in values], padding=3)
+        ax.bar_label(bars, labels=[f"{v:,}" for v in values], padding=3)
         ax.set_title(title)
         ax.set_xlim(0, max(values) * 1.3)
         ax.set_xticks([])
@@ -85,7 +89,8 @@ FIGURES = {
 }
 
 
-def draw_figures(app):
+def draw_figures(app: Sphinx) -> None:
+    """Redraw each figure whose data or drawing code is newer than its SVG."""
     srcdir = Path(app.srcdir)
     outdir = srcdir / "_generated"
     for name, (data_name, draw) in FIGURES.items():
@@ -99,6 +104,7 @@ def draw_figures(app):
         draw(yaml.safe_load(data_file.read_text(encoding="utf-8")), out)
 
 
-def setup(app):
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Draw the figures before any page is read."""
     app.connect("builder-inited", draw_figures)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

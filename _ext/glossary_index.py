@@ -9,13 +9,25 @@
 * A link to a term carries the term's definition as its hover text.
 * A page that links a term depends on the glossary's source, so editing a
   definition rebuilds the pages that show it.
+
+The environment keeps, per page, the terms it links and the first place it
+names each term (``glossary_mentions_by_doc``), never the page's prose: a page
+is scanned from its stored doctree once the pages are read (``env-updated``),
+when it was re-read or when the glossary's names changed.
 """
 
+from __future__ import annotations
+
 import re
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
+
+from _ext.shared import page_links, rebuild_on_any_change
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +68,7 @@ def _text_runs(doctree):
 
 
 def collect(app, doctree):
+    """On each page read: its glossary entries and the terms it links; it is scanned for names later."""
     env = app.env
     docname = env.docname
     entries = {}
@@ -88,7 +101,7 @@ def collect(app, doctree):
         env.glossary_entries_by_doc[docname] = entries
     linked = {_norm(x["reftarget"]) for x in doctree.findall(addnodes.pending_xref) if x.get("reftype") == "term"}
     env.glossary_links_by_doc[docname] = linked
-    env.glossary_text_by_doc[docname] = list(_text_runs(doctree)) if not entries else []
+    env.glossary_unscanned.add(docname)
     if linked:  # its hover texts show definitions: rebuild it when the glossary changes
         for glossary_doc in app.config.glossary_docnames:
             env.note_dependency(env.doc2path(glossary_doc))
@@ -99,26 +112,50 @@ def _all_entries(env):
             for key, entry in entries.items()}
 
 
-def check_usage(app, env):
+def _key_of(entries):
+    return {_norm(name): key for key, entry in entries.items() for name in entry["names"]}
+
+
+def scan_mentions(app, env):
+    """Record where each page first names each term: pages re-read in this build, or every
+    page when the glossary's names changed (a new synonym may occur anywhere)."""
     entries = _all_entries(env)
-    key_of = {_norm(name): key for key, entry in entries.items() for name in entry["names"]}
-    pattern = _pattern(key_of)  # every name of every term, in one expression: one pass per text run
+    key_of = _key_of(entries)
+    names = sorted(key_of)
+    todo = set(env.glossary_unscanned)
+    if names != env.glossary_names_scanned:
+        todo |= set(env.glossary_mentions_by_doc)
+        env.glossary_names_scanned = names
+    pattern = _pattern(key_of) if key_of else None  # every name of every term, in one expression
+    for docname in sorted(todo):
+        if docname not in env.all_docs:
+            continue
+        mentions = {}
+        if pattern is not None and docname not in env.glossary_entries_by_doc:
+            for text, line in _text_runs(env.get_doctree(docname)):
+                for match in pattern.finditer(text):
+                    mentions.setdefault(key_of[_norm(match.group("name"))], (match.group(0), line))
+        env.glossary_mentions_by_doc[docname] = mentions
+    env.glossary_unscanned.clear()
+    return []
+
+
+def check_usage(app, env):
+    """Warn about terms a page names without linking, and about terms no page uses."""
+    entries = _all_entries(env)
+    key_of = _key_of(entries)
     used_anywhere = set()
-    for docname, runs in sorted(env.glossary_text_by_doc.items()):
+    for docname, mentions in sorted(env.glossary_mentions_by_doc.items()):
         linked = {key_of[name] for name in env.glossary_links_by_doc.get(docname, ()) if name in key_of}
         used_anywhere |= linked
-        reported = set()
-        for text, line in runs:
-            for match in pattern.finditer(text):
-                key = key_of[_norm(match.group("name"))]
-                used_anywhere.add(key)
-                if key in linked or key in reported:
-                    continue
-                reported.add(key)
-                name = entries[key]["names"][0]
-                logger.warning("glossary term '%s' is used ('%s') but not linked on this page; "
-                               "write {term}`%s` at its first use", name, match.group(0), name,
-                               location=(docname, line), type="glossary", subtype="unlinked")
+        for key, (text, line) in mentions.items():  # in the order the page names them
+            used_anywhere.add(key)
+            if key in linked or key not in entries:
+                continue
+            name = entries[key]["names"][0]
+            logger.warning("glossary term '%s' is used ('%s') but not linked on this page; "
+                           "write {term}`%s` at its first use", name, text, name,
+                           location=(docname, line), type="glossary", subtype="unlinked")
     for key, entry in sorted(entries.items()):
         if key not in used_anywhere:
             logger.warning("glossary term '%s' is used on no page outside the glossary", entry["names"][0],
@@ -126,33 +163,59 @@ def check_usage(app, env):
 
 
 def purge(app, env, docname):
-    for store in (env.glossary_entries_by_doc, env.glossary_links_by_doc, env.glossary_text_by_doc):
+    """Forget what was collected from a page that is re-read or removed."""
+    for store in (env.glossary_entries_by_doc, env.glossary_links_by_doc, env.glossary_mentions_by_doc):
         store.pop(docname, None)
+    env.glossary_unscanned.discard(docname)
 
 
 def merge(app, env, docnames, other):
-    for name in ("glossary_entries_by_doc", "glossary_links_by_doc", "glossary_text_by_doc"):
+    """Take in what a parallel reader collected from its pages."""
+    for name in ("glossary_entries_by_doc", "glossary_links_by_doc", "glossary_mentions_by_doc"):
         mine, theirs = getattr(env, name), getattr(other, name)
         for docname in docnames:
             if docname in theirs:
                 mine[docname] = theirs[docname]
+    env.glossary_unscanned |= other.glossary_unscanned & set(docnames)
 
 
 def init_env(app):
+    """Create the environment's stores on the first build."""
     env = app.env
-    for name in ("glossary_entries_by_doc", "glossary_links_by_doc", "glossary_text_by_doc"):
+    for name in ("glossary_entries_by_doc", "glossary_links_by_doc", "glossary_mentions_by_doc"):
         if not hasattr(env, name):
             setattr(env, name, {})
+    if not hasattr(env, "glossary_unscanned"):
+        env.glossary_unscanned = set()  # pages read since they were last scanned for names
+        env.glossary_names_scanned = None  # the names the stored mentions were found with
 
 
-def outdated_glossary(app, env, added, changed, removed):
-    """A page's term links changed: the glossary's lists of uses must be redrawn."""
-    if added or changed or removed:
-        return [doc for doc in app.config.glossary_docnames if doc in env.found_docs and doc not in changed]
-    return []
+class GlossaryCollector(EnvironmentCollector):
+    """The glossary's per-document state: collected on read, forgotten on purge, merged after
+    parallel reads; the glossary is rebuilt whenever any page changes (its lists of uses)."""
+
+    def process_doc(self, app, doctree):
+        """See collect()."""
+        collect(app, doctree)
+
+    def clear_doc(self, app, env, docname):
+        """See purge()."""
+        purge(app, env, docname)
+
+    def merge_other(self, app, env, docnames, other):
+        """See merge()."""
+        merge(app, env, docnames, other)
+
+    def get_outdated_docs(self, app, env, added, changed, removed):
+        """A page's term links changed: the glossary's lists of uses must be redrawn."""
+        return _glossary_outdated(app, env, added, changed, removed)
+
+
+_glossary_outdated = rebuild_on_any_change(lambda app, env: app.config.glossary_docnames)
 
 
 def resolve(app, doctree, fromdocname):
+    """Give term links their definition as hover text; list each term's uses in the glossary."""
     env = app.env
     entries = _all_entries(env)
     definitions = {i: e["definition"] for e in entries.values() for i in e["ids"]}
@@ -175,23 +238,16 @@ def resolve(app, doctree, fromdocname):
                        if linked & names and doc != fromdocname and doc in env.titles)
         if not users:
             continue
-        para = nodes.paragraph(classes=["glossary-uses"])
-        para += nodes.strong(text="Used in: ")
-        for n, doc in enumerate(users):
-            if n:
-                para += nodes.Text(", ")
-            uri = app.builder.get_relative_uri(fromdocname, doc)
-            para += nodes.reference("", env.titles[doc].astext(), internal=True, refuri=uri)
+        para = page_links(app, fromdocname, users, nodes.strong(text="Used in: "), ["glossary-uses"])
         definition += para
 
 
-def setup(app):
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Collect the glossary and its uses, check them, and draw the lists of uses."""
     app.add_config_value("glossary_docnames", ["glossary"], "env")
     app.connect("builder-inited", init_env)
-    app.connect("env-get-outdated", outdated_glossary)
-    app.connect("doctree-read", collect)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    app.add_env_collector(GlossaryCollector)
+    app.connect("env-updated", scan_mentions)
     app.connect("env-check-consistency", check_usage)
     app.connect("doctree-resolved", resolve)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,15 +7,37 @@ extension finds the icon classes used in the built pages, takes those icons'
 outlines from the theme's own copy of the library, and overwrites the script
 with a small one that does the same replacement for just those icons. The look
 is unchanged; the page loads about 1.5 MB less.
+
+An icon a page uses that the library does not have (a typo, or an icon the
+theme's next Font Awesome dropped) is reported as a warning naming the page,
+which the strict build turns into an error; it is never silently left blank.
+
+Upstream internal: the outlines are read from the theme's minified bundle,
+pydata_sphinx_theme/theme/pydata_sphinx_theme/static/scripts/fontawesome.js
+(pydata-sphinx-theme 0.20.0, Font Awesome Free 7.2.0), by the shape of its icon
+tables. Guarded by tests/test_contracts.py::test_font_awesome_bundle_has_the_icons.
+Font Awesome's own metadata was considered and not used: on PyPI, Font Awesome's
+``fontawesomefree`` 6.6.0 carries metadata/icon-families.json, but it is Font
+Awesome 6, whose outlines differ from the 7.2.0 the theme shows; on npm,
+``@fortawesome/fontawesome-free`` matches the version but would make the book's
+build need npm, which today only the tests need. The bundle is the icons the
+theme actually ships, whatever its version.
 """
+
+from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pydata_sphinx_theme
+from sphinx.application import Sphinx
+from sphinx.util import logging
 
-from _ext.built_pages import class_attributes
+from _ext.shared import class_attributes
+
+logger = logging.getLogger(__name__)
 
 LIBRARY = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts" / \
     "fontawesome.js"
@@ -82,19 +104,20 @@ def _find(segment, name):
     return (int(match.group(1)), int(match.group(2)), match.group(3)) if match else None
 
 
-def used_icons(app):
-    """{(pack, name)} for every Font Awesome icon class in the built pages."""
-    used = set()
-    for classes in class_attributes(app):
+def used_icons(outdir: str | Path) -> dict[tuple[str, str], str]:
+    """{(pack, name): first page using it} for every Font Awesome icon class in the built pages."""
+    used: dict[tuple[str, str], str] = {}
+    for page, classes in class_attributes(outdir):
         names = classes.split()
         pack = next((PACKS[c] for c in names if c in PACKS), "fas")
         for c in names:
             if c.startswith("fa-") and c not in PACKS and c not in MODIFIERS:
-                used.add((pack, c[3:]))
+                used.setdefault((pack, c[3:]), page)
     return used
 
 
-def write_subset(app, exception):
+def write_subset(app: Sphinx, exception: Exception | None) -> None:
+    """Overwrite the theme's Font Awesome script with the icons the built pages use."""
     if exception or app.builder.format != "html":
         return
     target = Path(app.outdir) / "_static" / "scripts" / "fontawesome.js"
@@ -102,15 +125,20 @@ def write_subset(app, exception):
         return
     segments = _pack_segments(LIBRARY.read_text(encoding="utf-8"))
     icons = {}
-    for pack, name in sorted(used_icons(app)):
+    for (pack, name), page in sorted(used_icons(app.outdir).items()):
         found = _find(segments.get(pack, ""), name)
         if found:
             icons["%s:%s" % (pack, name)] = list(found)
+        else:
+            logger.warning("icon 'fa-%s' (%s) is not in the theme's Font Awesome library; the page would "
+                           "show nothing in its place", name, pack, location=str(Path(app.outdir) / page),
+                           type="icons", subtype="missing")
     packs = {k: v for k, v in sorted(PACKS.items())}
     target.write_text(RUNTIME % (json.dumps(icons, sort_keys=True), json.dumps(packs, sort_keys=True)),
                       encoding="utf-8")
 
 
-def setup(app):
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Write the icon subset once the pages are built."""
     app.connect("build-finished", write_subset)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

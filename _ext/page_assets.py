@@ -12,21 +12,47 @@ scripts still run in order, before the page's DOMContentLoaded event).
 documentation_options.js stays blocking: inline scripts in the page read it.
 The search page keeps all of them blocking, since Sphinx's search tools, which
 it loads in the page body, call doctools.js at once.
+
+Upstream internal: Sphinx's private ``_JavaScript`` (sphinx/builders/html/_assets.py,
+Sphinx 9.0.4), the type of the entries of a page's ``script_files``; a deferred
+script is rebuilt as a new ``_JavaScript`` with the same filename, priority and
+attributes. Guarded by tests/test_contracts.py::test_sphinx_javascript_asset.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+# Upstream internal (Sphinx 9.0.4); isolated here, see the module's docstring.
 from sphinx.builders.html._assets import _JavaScript
 
+from _ext.shared import AFTER_THEME
+
 DEFERRABLE = {"_static/doctools.js", "_static/sphinx_highlight.js", "_static/scripts/sphinx-book-theme.js"}
+# Doctree nodes that Sphinx's HTML writer draws with Pygments (class="highlight").
+HIGHLIGHTED = (nodes.literal_block, nodes.doctest_block)
 
 
-def drop_unused_styles(context):
-    if "css_files" in context and 'class="highlight' not in context.get("body", ""):
+def has_highlighted_code(doctree: nodes.document | None) -> bool:
+    """Whether the page shows any code block, which Sphinx highlights with Pygments."""
+    return doctree is not None and any(True for _ in doctree.findall(
+        lambda node: isinstance(node, HIGHLIGHTED)))
+
+
+def drop_unused_styles(context: dict[str, Any], doctree: nodes.document | None) -> None:
+    """Leave pygments.css out of a page that has no highlighted code."""
+    if "css_files" in context and not has_highlighted_code(doctree):
         context["css_files"] = [css for css in context["css_files"]
                                 if getattr(css, "filename", css) != "_static/pygments.css"]
 
 
-def adjust_assets(app, pagename, templatename, context, doctree):
-    drop_unused_styles(context)
+def adjust_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                  doctree: nodes.document | None) -> None:
+    """Drop the unused stylesheet and defer the deferrable scripts of one page."""
+    drop_unused_styles(context, doctree)
     scripts = context.get("script_files")
     if not scripts or pagename == "search":
         return
@@ -37,6 +63,8 @@ def adjust_assets(app, pagename, templatename, context, doctree):
     ]
 
 
-def setup(app):
-    app.connect("html-page-context", adjust_assets, priority=900)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Adjust each page's assets after the theme has added its own."""
+    app.setup_extension("sphinx_book_theme")
+    app.connect("html-page-context", adjust_assets, priority=AFTER_THEME)
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,12 +17,16 @@ Configuration (conf.py):
                                 no original can be linked)
 """
 
+from __future__ import annotations
+
 import datetime
 import fnmatch
 import html
 import re
+from typing import Any
 
 import yaml
+from sphinx.application import Sphinx
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -109,6 +113,7 @@ def front_matter(env, docname):
 
 
 def check_metadata(app, doctree):
+    """Read the page's front matter into the environment and warn about every problem in it."""
     env = app.env
     docname = env.docname
     config = app.config
@@ -139,11 +144,12 @@ def add_meta_description(app, pagename, templatename, context, doctree):
         context["metatags"] += '\n    <meta name="description" content="%s">' % html.escape(description, quote=True)
 
 
-def setup(app):
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the schema's settings and check each page's front matter as it is read."""
     app.add_config_value("page_metadata_required", ["description", "tags"], "env")
     app.add_config_value("page_metadata_tags", [], "env")
     app.add_config_value("page_metadata_source_pages", [], "env")
     app.add_config_value("page_metadata_source_required", ["title", "author", "date", "url"], "env")
     app.connect("doctree-read", check_metadata)
     app.connect("html-page-context", add_meta_description)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

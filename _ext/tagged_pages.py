@@ -3,31 +3,65 @@
 Topic pages use it so that a new page joins its topics by naming them in its own
 ``tags``, with no list kept by hand. A page with the directive is rebuilt
 whenever any page changes, since any page may have gained or lost the tag.
+Which pages hold the directive is per-document state, kept in a small domain
+that forgets a page when it is re-read and merges parallel reads.
 """
 
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
 from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.domains import Domain
 from sphinx.util.docutils import SphinxDirective
 
 from _ext.page_metadata import front_matter
+from _ext.shared import page_link, rebuild_on_any_change
 
 
 class tagged_pages(nodes.General, nodes.Element):
     """Placeholder, replaced by the list once every page has been read."""
 
 
+class TaggedPagesDomain(Domain):
+    """The pages that hold a ``tagged-pages`` directive."""
+
+    name = "tagged"
+    label = "Tagged pages"
+    initial_data: ClassVar[dict[str, Any]] = {"docs": set()}
+
+    @property
+    def docs(self) -> set[str]:
+        """Names of the documents with a directive."""
+        return self.data["docs"]
+
+    def clear_doc(self, docname: str) -> None:
+        """Forget a page that is about to be re-read or was removed."""
+        self.docs.discard(docname)
+
+    def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
+        """Take in what a parallel reader found on its pages."""
+        self.docs.update(d for d in otherdata["docs"] if d in docnames)
+
+
 class TaggedPagesDirective(SphinxDirective):
+    """``:::{tagged-pages} TAG``: the pages whose front matter lists TAG."""
+
     required_arguments = 1
     has_content = False
 
-    def run(self):
+    def run(self) -> list[nodes.Node]:
+        """A placeholder node, filled in by ``fill`` once every page has been read."""
         tag = self.arguments[0]
         if tag not in self.config.page_metadata_tags:
             raise self.error("unknown tag %r (allowed: %s)" % (tag, ", ".join(self.config.page_metadata_tags)))
-        self.env.tagged_pages_docs = getattr(self.env, "tagged_pages_docs", set()) | {self.env.docname}
+        self.env.get_domain("tagged").docs.add(self.env.docname)
         return [tagged_pages(tag=tag)]
 
 
-def fill(app, doctree, fromdocname):
+def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace each placeholder with the list of the pages carrying its tag."""
     env = app.env
     for node in list(doctree.findall(tagged_pages)):
         found = sorted(doc for doc in env.metadata
@@ -36,8 +70,7 @@ def fill(app, doctree, fromdocname):
         items = nodes.bullet_list(classes=["tagged-pages"])
         for doc in found:
             para = nodes.paragraph()
-            para += nodes.reference("", env.titles[doc].astext(), internal=True,
-                                    refuri=app.builder.get_relative_uri(fromdocname, doc))
+            para += page_link(app, fromdocname, doc)
             description = front_matter(env, doc).get("description")
             if description:
                 para += nodes.Text(": " + description)
@@ -45,25 +78,12 @@ def fill(app, doctree, fromdocname):
         node.replace_self(items if found else nodes.paragraph(text="No page carries this tag yet."))
 
 
-def outdated(app, env, added, changed, removed):
-    if added or changed or removed:
-        return [doc for doc in getattr(env, "tagged_pages_docs", set()) if doc in env.found_docs]
-    return []
-
-
-def purge(app, env, docname):
-    getattr(env, "tagged_pages_docs", set()).discard(docname)
-
-
-def merge(app, env, docnames, other):
-    env.tagged_pages_docs = getattr(env, "tagged_pages_docs", set()) | getattr(other, "tagged_pages_docs", set())
-
-
-def setup(app):
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the directive, its domain and its rebuild rule."""
+    app.setup_extension("_ext.page_metadata")
     app.add_node(tagged_pages)
+    app.add_domain(TaggedPagesDomain)
     app.add_directive("tagged-pages", TaggedPagesDirective)
     app.connect("doctree-resolved", fill)
-    app.connect("env-get-outdated", outdated)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("env-get-outdated", rebuild_on_any_change(lambda app, env: env.get_domain("tagged").docs))
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,6 +2,11 @@
 // starts searching, shows results as they type in the search dialog, and gives
 // each result its page's one-line description instead of fetching every result
 // page for a snippet. Works from a web server and from a copy opened from disk.
+//
+// Overrides: Search.query (replaced) and Search._parseQuery (wrapped) of Sphinx 9.0.4,
+// sphinx/themes/basic/static/searchtools.js; also relies on Search._performSearch,
+// performSearch, stopPulse, output, title and status. Guarded by
+// tests/test_contracts.py::test_search_functions_that_search_js_overrides.
 (function () {
   "use strict";
   var root = document.documentElement.dataset.content_root || "";

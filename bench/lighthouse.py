@@ -20,21 +20,18 @@ import sys
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: import tools
+from tools.devtools import CHROMIUM, CHROMIUM_ARGS, ROOT, QuietHandler
+
 SITE = ROOT / "_build" / "html"
 TOOLS = ROOT / "bench" / ".lighthouse"
 LIGHTHOUSE = TOOLS / "node_modules" / ".bin" / "lighthouse"
 VERSION = "12"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FLAGS = ("--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
-         "--disable-component-update --disable-sync")
+FLAGS = " ".join(CHROMIUM_ARGS)
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
+class Handler(QuietHandler):
     compress = False
-
-    def log_message(self, *args):
-        pass
 
     def send_head(self):
         path = Path(self.translate_path(self.path))

@@ -8,37 +8,18 @@ warnings and a ``page(name)`` helper that returns BeautifulSoup of a built page.
 """
 
 import functools
-import http.server
 import os
 import shutil
-import subprocess
-import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
+# The tests import ROOT and sphinx_build from here.
+from tools.devtools import CHROMIUM, ROOT, launch_chromium, serve, sphinx_build
+
 ROOTS = Path(__file__).resolve().parent / "roots"
-STRICT = ["-n", "-W", "--keep-going"]
-
-
-def source_date_epoch():
-    out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
-    return out.stdout.strip() or "0"
-
-
-def sphinx_build(srcdir, outdir, *options, env=None):
-    """Run sphinx-build in its own process; return (returncode, warnings text)."""
-    warnings = Path(outdir).parent / (Path(outdir).name + "-warnings.txt")
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", *STRICT, *options, "-w", str(warnings),
-           "-d", str(Path(outdir) / ".doctrees"), str(srcdir), str(outdir)]
-    run_env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(), **(env or {}))
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env)
-    text = warnings.read_text() if warnings.exists() else ""
-    return proc.returncode, text + (proc.stderr if proc.returncode and not text else "")
 
 
 @dataclass(eq=False)  # hashable by identity, for the page cache
@@ -47,7 +28,7 @@ class Book:
     returncode: int
     warnings: str
 
-    @functools.cache
+    @functools.cache  # noqa: B019 (one Book per test session; the cache lives as long)
     def page(self, name):
         """BeautifulSoup of a built page, by docname ('essays/open-source-ai')."""
         return BeautifulSoup((self.outdir / (name + ".html")).read_text(encoding="utf-8"), "html.parser")
@@ -81,25 +62,11 @@ def build_root(tmp_path):
     return build
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def site(book):
     """Base URL of the built book served on the loopback interface."""
-    handler = functools.partial(_QuietHandler, directory=str(book.outdir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d" % server.server_address[1]
-    server.shutdown()
-
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+    with serve(book.outdir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -113,6 +80,6 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch_chromium(p)
         yield browser
         browser.close()

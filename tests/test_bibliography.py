@@ -121,7 +121,7 @@ def test_each_citing_page_ends_with_its_own_references(book):
             assert a["href"].startswith("#"), (name, a["href"], "citation leaves the page")
             target = soup.find(id=a["href"][1:])
             assert target and "citation" in target.get("class", []), (name, a["href"])
-        assert a.get("title"), (name, "citation has no hover text")
+            assert a.get("title"), (name, a["href"], "citation has no hover text")
 
 
 def test_bibliography_page_lists_everything_with_backlinks(book, bib):

@@ -1,9 +1,9 @@
 """Unit tests of the local extensions' pure functions."""
 
+import tinycss2
+
 from _ext.css_trim import _keep_selector, _split_selectors, _trim
 from _ext.icons import LIBRARY, _find, _pack_segments
-
-import tinycss2
 
 
 def test_selector_lists_split_only_at_top_level_commas():
@@ -33,3 +33,21 @@ def test_icons_are_found_by_name_and_by_alias():
     assert _find(segments["fas"], "pencil-alt") is not None  # an alias of "pencil"
     assert _find(segments["fab"], "github") is not None
     assert _find(segments["fas"], "no-such-icon-anywhere") is None
+
+
+def test_is_and_where_groups_are_kept_when_any_listed_class_is_used():
+    used = {"used"}
+    assert _keep_selector(":is(.used, .unused) p", used)
+    assert _keep_selector(":where(.unused,.used)>a", used)
+    assert _keep_selector("p:not(:is(.unused, .other))", used)
+    assert not _keep_selector(":is(.unused, .other) p", used)
+    assert not _keep_selector(":where(.used) .unused", used)
+    css = ":is(.used,.unused) b{color:red}:where(.unused,.other) i{color:blue}"
+    out = "".join(_trim(tinycss2.parse_stylesheet(css, skip_whitespace=True), used))
+    assert out == ":is(.used,.unused) b{color:red}", out
+
+
+def test_icon_font_glyph_rules_go_with_the_icon_fonts():
+    css = ':is(.fa-solid,.fa):before{content:var(--fa)/""}.fa-solid{display:inline-block}'
+    out = "".join(_trim(tinycss2.parse_stylesheet(css, skip_whitespace=True), {"fa-solid", "fa"}))
+    assert out == ".fa-solid{display:inline-block}", out

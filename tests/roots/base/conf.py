@@ -3,7 +3,7 @@ import os
 import sys
 
 sys.path.insert(0, os.environ["BOOK_ROOT"])
-from conf import *  # noqa: E402,F401,F403
+from conf import *  # noqa: F403
 
 # The tiny book borrows the real book's look.
 html_static_path = [os.path.join(os.environ["BOOK_ROOT"], "_static")]

@@ -1,0 +1,307 @@
+"""Contract tests: the upstream internals the book copies, wraps or overrides.
+
+Each test pins one internal of an installed package that the book relies on
+(ARCHITECTURE.md, "Upstream internals we depend on"), on a tiny book where it
+needs one. When an upgrade changes that internal's signature, markup or output,
+its test fails and names what to re-check, instead of the book silently losing
+a fix.
+"""
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import pybtex.plugin
+import pydata_sphinx_theme
+import pytest
+import sphinx
+from bs4 import BeautifulSoup
+from pybtex.database import Entry, Person
+
+from _ext import accessibility, bibtex_domain, icons, pybtex_cache
+from tools.devtools import build_in_process, serve
+
+ROOTS = Path(__file__).resolve().parent / "roots"
+THEME = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+SPHINX_STATIC = Path(sphinx.__file__).parent / "themes" / "basic" / "static"
+
+# -- sphinxcontrib-bibtex: _FilterVisitor and the subclassed domain --------------------------------
+
+
+def test_bibtex_filter_visitor():
+    """_FilterVisitor(entry=, docname=, cited_docnames=).visit(expression) decides as upstream documents."""
+    entry = Entry(
+        "article",
+        fields={"title": "A synthetic entry", "year": "2001"},
+        persons={"author": [Person("Alpha, Ann")]},
+    )
+    entry.key = "Alpha2001one"
+
+    def keep(expression, docname="here", cited=frozenset({"here"})):
+        visitor = bibtex_domain._FilterVisitor(entry=entry, docname=docname, cited_docnames=set(cited))
+        return bool(visitor.visit(ast.parse(expression)))
+
+    assert keep("docname in docnames")
+    assert not keep("docname in docnames", docname="elsewhere")
+    assert keep("cited") and not keep("cited", cited=())
+    assert keep('type == "article" and key % "alpha"')
+    assert not keep('author % "Beta"')
+    with pytest.raises(ValueError):
+        keep("docname in docnames; cited")
+
+
+BIB = """\
+@article{Alpha2001one, author = {Alpha, Ann}, title = {A synthetic test entry}, journal = {Tests}, year = {2001}}
+@article{Beta2002two, author = {Beta, Bob}, title = {Another synthetic entry}, journal = {Tests}, year = {2002}}
+@misc{Gamma2003three, author = {Gamma, Gus}, title = {A third synthetic entry}, year = {2003}}
+@misc{Delta2004four, author = {Delta, Dee}, title = {Never cited}, year = {2004}}
+"""
+CONF = """\
+extensions = ["myst_parser", "sphinxcontrib.bibtex", %s]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "book"
+bibtex_reference_style = "author_year_round"
+suppress_warnings = ["bibtex.duplicate_citation"]
+"""
+BIB_PAGES = {
+    "refs.bib": BIB,
+    "index.md": "# Home\n\n{cite:p}`Beta2002two,Alpha2001one`.\n\n```{toctree}\none\ntwo\nall\n```\n\n"
+    "```{bibliography}\n:filter: docname in docnames\n```\n",
+    "one.md": "# One\n\n{cite:t}`Alpha2001one` and {cite:p}`Gamma2003three`.\n\n"
+    '```{bibliography}\n:filter: docname in docnames and type == "article"\n```\n',
+    "two.md": "# Two\n\n{cite:p}`Gamma2003three`, {cite:p}`Beta2002two`.\n\n"
+    "```{bibliography}\n:filter: cited and docname in docnames\n```\n",
+    "all.md": "# All\n\n```{bibliography}\n:all:\n```\n",
+}
+
+
+def _bibliography_build(tmp_path, name, extensions):
+    files = dict(BIB_PAGES, **{"conf.py": CONF % ", ".join('"%s"' % e for e in extensions)})
+    app, warnings = build_in_process(tmp_path / name, tmp_path / (name + "-out"), files)
+    domain = app.env.get_domain("cite")
+    citations = [(c.bibliography_key.docname, c.key, c.citation_id) for c in domain.citations]
+    pages = {
+        doc: BeautifulSoup((Path(app.outdir) / (doc + ".html")).read_text(encoding="utf-8"), "html.parser")
+        .select_one("[role=main]")
+        .decode()
+        for doc in ("index", "one", "two", "all")
+    }
+    return type(domain), citations, pages, warnings
+
+
+def test_subclassed_bibtex_domain_matches_upstream(tmp_path):
+    """The book's BibtexDomain subclass gives upstream's reference lists, entry for entry, page for page."""
+    upstream = _bibliography_build(tmp_path, "upstream", ["_ext.citation_styles"])
+    book = _bibliography_build(tmp_path, "book", ["_ext.citation_styles", "_ext.bibtex_domain"])
+    assert upstream[0].__name__ == "BibtexDomain" and book[0] is bibtex_domain.BookBibtexDomain
+    assert upstream[3] == book[3] == "", (upstream[3], book[3])
+    assert book[1] == upstream[1]
+    assert [c[1] for c in book[1] if c[0] == "one"] == ["Alpha2001one"]
+    assert [c[1] for c in book[1] if c[0] == "all"] == [
+        "Alpha2001one",
+        "Beta2002two",
+        "Delta2004four",
+        "Gamma2003three",
+    ]  # sorted by author
+    assert book[2] == upstream[2]
+
+
+# -- pybtex: the plugin look-up cache ---------------------------------------------------------------
+
+
+class _StyleA(pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")):
+    pass
+
+
+class _StyleB(_StyleA):
+    pass
+
+
+def test_pybtex_plugin_lookup_uses_the_cache():
+    """pybtex looks plugins up through its module name ``entry_points``, after its run-time registry."""
+    pybtex_cache.setup(None)
+    pybtex.plugin.find_plugin("pybtex.backends", "plaintext")
+    before = pybtex_cache._installed.cache_info().hits
+    assert pybtex.plugin.find_plugin("pybtex.backends", "plaintext").__name__ == "Backend"
+    assert pybtex_cache._installed.cache_info().hits > before, "pybtex no longer calls its entry_points name"
+    # A re-registration is seen at once: the cache remembers installed packages, not answers.
+    pybtex.plugin.register_plugin("pybtex.style.formatting", "contract-test", _StyleA, force=True)
+    assert pybtex.plugin.find_plugin("pybtex.style.formatting", "contract-test") is _StyleA
+    pybtex.plugin.register_plugin("pybtex.style.formatting", "contract-test", _StyleB, force=True)
+    assert pybtex.plugin.find_plugin("pybtex.style.formatting", "contract-test") is _StyleB
+
+
+# -- The theme and Sphinx's HTML: a tiny book with the real configuration ----------------------------
+
+CHAPTER = """---
+description: A chapter page that introduces one section page.
+tags: [safety]
+---
+
+# Chapter
+
+:::{toctree}
+section
+:::
+"""
+SECTION = """---
+description: A section page below the chapter, for the navigation's toggles.
+tags: [safety]
+---
+
+# Section
+
+Back to {ref}`home`.
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny_book(tmp_path_factory, monkeypatch_module):
+    """The base root, with a chapter and a section page, built in-process with the book's conf.py."""
+    src = tmp_path_factory.mktemp("tiny") / "src"
+    shutil.copytree(ROOTS / "base", src)
+    index = (
+        (src / "index.md").read_text(encoding="utf-8").replace("page\nglossary", "page\nchapter\nglossary")
+    )
+    monkeypatch_module.setenv("BOOK_ROOT", str(ROOTS.parent.parent))
+    app, warnings = build_in_process(
+        src, src.parent / "out", {"index.md": index, "chapter.md": CHAPTER, "section.md": SECTION}
+    )
+    assert warnings == "", warnings
+    return Path(app.outdir)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_theme_toctree_toggle_markup(tiny_book):
+    """The theme's generate_toctree_html draws toggles as accessibility.TOGGLE; each gets its label."""
+    html = (tiny_book / "chapter.html").read_text(encoding="utf-8")  # the navigation shows its branch
+    assert html.count(accessibility.LABELLED_TOGGLE) >= 1, (
+        "no labelled toggle: has the theme's markup changed?"
+    )
+    assert accessibility.TOGGLE not in html, "a toggle left without a label"
+
+
+def test_sphinx_javascript_asset(tiny_book):
+    """Sphinx's _JavaScript(filename, priority=, **attributes) round-trips; deferred scripts say so."""
+    from _ext.page_assets import DEFERRABLE, _JavaScript
+
+    js = _JavaScript("_static/x.js", priority=300, **{"defer": "defer", "id": "x"})
+    assert (js.filename, js.priority, js.attributes) == ("_static/x.js", 300, {"defer": "defer", "id": "x"})
+    soup = BeautifulSoup((tiny_book / "index.html").read_text(encoding="utf-8"), "html.parser")
+    scripts = {s["src"].partition("?")[0]: s for s in soup.select("script[src]")}
+    for name in DEFERRABLE:
+        assert scripts[name].get("defer") == "defer", name
+    assert not scripts["_static/documentation_options.js"].get("defer")
+
+
+UPSTREAM_EXTRAHEAD = """
+  <meta name="viewport" content="width=device-width, initial-scale=1"/>
+  <meta name="docsearch:language" content="{{ language }}"/>
+  <meta name="docsearch:version" content="{{ version }}" />
+  {%- if last_updated %}
+    <meta name="docbuild:last-update" content="{{ last_updated | e }}"/>
+  {%- endif %}
+  {% if pagename == 'search' %}
+    {# Search tools are already loaded on search page. Don't load them twice. #}
+  {% else %}
+    {# Load Sphinx's built-in search tools so that our custom inline search
+       experience can work on any page. #}
+    <script src="{{ pathto('_static/searchtools.js', 1) | e }}"></script>
+    <script src="{{ pathto('_static/language_data.js', 1) | e }}"></script>
+    <script src="{{ pathto('searchindex.js', 1) | e }}"></script>
+  {% endif %}
+"""
+UPSTREAM_SEARCH_BUTTON = """\
+<button class="btn search-button-field search-button__button pst-js-only" title="{{ _('Search') }}" \
+aria-label="{{ _('Search') }}" data-bs-placement="bottom" data-bs-toggle="tooltip">
+ <i class="fa-solid fa-magnifying-glass"></i>
+ <span class="search-button__default-text">{{ _('Search') }}</span>
+ <span class="search-button__kbd-shortcut"><kbd class="kbd-shortcut__modifier">Ctrl</kbd>+\
+<kbd class="kbd-shortcut__modifier">K</kbd></span>
+</button>
+"""
+
+
+def test_theme_extrahead_block_is_the_one_copied():
+    """_templates/layout.html copies the theme's extrahead block (pydata-sphinx-theme 0.20.0) minus its
+    search scripts; a change upstream must be carried over by hand."""
+    layout = (THEME / "layout.html").read_text(encoding="utf-8")
+    block = re.search(r"\{%-? block extrahead %\}(.*?)\{%-? endblock extrahead %\}", layout, re.S)
+    assert block, "the theme's layout.html has no extrahead block any more"
+    assert block.group(1) == UPSTREAM_EXTRAHEAD, (
+        "the theme's extrahead block changed: update _templates/layout.html"
+    )
+
+
+def test_theme_search_button_is_the_one_copied():
+    """_templates/search-button-field.html copies the theme's component minus its aria-label."""
+    component = (THEME / "components" / "search-button-field.html").read_text(encoding="utf-8")
+    assert component.split("#}\n")[-1] == UPSTREAM_SEARCH_BUTTON, (
+        "the theme's search button changed: update _templates/search-button-field.html"
+    )
+
+
+# -- Sphinx's search tools, which _static/search.js wraps and replaces ----------------------------------
+
+SEARCH_SHAPES = """() => {
+  const parsed = Search._parseQuery("section 4090");
+  const results = Search._performSearch(...Search._parseQuery("section"));
+  return {
+    parsed: [parsed.length, typeof parsed[0], parsed[1] instanceof Set, parsed[3] instanceof Set],
+    numberKept: parsed[1].has("4090"),
+    result: results.length ? [results[0].length, typeof results[0][0], typeof results[0][4]] : null,
+    members: ["output", "title", "status"].map((name) => Search[name] instanceof HTMLElement),
+    functions: ["stopPulse", "performSearch", "query"].map((name) => typeof Search[name]),
+  };
+}"""
+
+
+@pytest.mark.browser
+def test_search_functions_that_search_js_overrides(tiny_book, browser):
+    """Search._parseQuery, _performSearch, query, performSearch, stopPulse, output, title and status
+    (Sphinx 9.0.4's searchtools.js) have the shapes _static/search.js relies on."""
+    source = (SPHINX_STATIC / "searchtools.js").read_text(encoding="utf-8")
+    for name in ("query", "_parseQuery", "_performSearch", "performSearch", "stopPulse"):
+        assert re.search(r"\n  %s: \(" % name, source), "searchtools.js lost Search.%s" % name
+    with serve(tiny_book) as url:
+        page = browser.new_page()
+        page.goto(url + "/search.html?q=section")
+        page.wait_for_selector("#search-results ul.search li", timeout=15000)
+        shapes = page.evaluate(SEARCH_SHAPES)
+        page.close()
+    assert shapes == {
+        "parsed": [5, "string", True, True],
+        "numberKept": True,
+        "result": [7, "string", "number"],
+        "members": [True, True, True],
+        "functions": ["function"] * 3,
+    }, shapes
+
+
+# -- Font Awesome, as bundled by the theme ---------------------------------------------------------
+
+
+def test_font_awesome_bundle_has_the_icons():
+    """icons.py reads each pack's icon table from the theme's minified bundle (Font Awesome Free 7.2.0)."""
+    library = icons.LIBRARY.read_text(encoding="utf-8")
+    segments = icons._pack_segments(library)
+    assert set(segments) == {"fas", "far", "fab"}, sorted(segments)
+    width, height, path = icons._find(segments["fas"], "magnifying-glass")
+    assert (width, height) == (512, 512) and re.fullmatch(r"M[0-9 .,A-Za-z-]+", path)
+    assert icons._find(segments["fas"], "pencil-alt") is not None  # an alias of "pencil"
+    assert icons._find(segments["fab"], "github") is not None
+    assert icons._find(segments["fas"], "no-such-icon-anywhere") is None
+    # Every icon the theme's own templates name is found.
+    named = set()
+    for template in THEME.rglob("*.html"):
+        named.update(
+            re.findall(r"fa-(?:solid|regular|brands) fa-([a-z0-9-]+)", template.read_text(encoding="utf-8"))
+        )
+    missing = sorted(n for n in named if not any(icons._find(s, n) for s in segments.values()))
+    assert named and not missing, missing

@@ -1,0 +1,148 @@
+"""One concern per test, each on the tiny book (tests/roots/base) built strictly with the book's conf.py.
+
+The tagged-pages directive, the bibliography's "Cited in" lists across incremental
+builds, and the icon subset's refusal of an icon the theme does not have.
+"""
+
+import shutil
+
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, ROOTS, sphinx_build
+
+TOPIC = """---
+description: A topic page that lists the pages tagged safety.
+tags: []
+---
+
+# Safety topic
+
+:::{tagged-pages} safety
+:::
+"""
+BIBLIOGRAPHY = """---
+description: Every work the tiny book cites, with the pages citing it.
+tags: []
+---
+
+# Bibliography
+
+:::{bibliography}
+:all:
+:::
+"""
+CITING_PAGE = """---
+description: A second page that cites the scaling-law paper too.
+tags: [safety]
+---
+
+(page)=
+# Page
+
+Back to {ref}`home`, and {cite:t}`Kaplan2020scaling` again.
+
+## References
+
+:::{bibliography}
+:filter: docname in docnames
+:::
+"""
+
+
+def tiny(tmp_path, **pages):
+    """A copy of the base root with extra pages (added to the landing page's toctree)."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "base", src)
+    index = src / "index.md"
+    extra = "".join(name[:-3] + "\n" for name in pages if name != "page.md")
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("page\nglossary\n", "page\nglossary\n" + extra),
+        encoding="utf-8",
+    )
+    for name, text in pages.items():
+        (src / name).write_text(text, encoding="utf-8")
+    return src
+
+
+def build(src, out):
+    returncode, warnings = sphinx_build(src, out, env={"BOOK_ROOT": str(ROOT)})
+    assert returncode == 0, warnings
+    return warnings
+
+
+def soup(out, name):
+    return BeautifulSoup((out / (name + ".html")).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_tagged_pages_lists_the_pages_with_the_tag_and_follows_changes(tmp_path):
+    src, out = tiny(tmp_path, **{"topic.md": TOPIC}), tmp_path / "out"
+    build(src, out)
+    items = soup(out, "topic").select("ul.tagged-pages > li")
+    assert [li.a.get_text() for li in items] == ["Tiny book", "Page"]  # by document name: index, page
+    assert items[1].get_text().endswith(": A second page that the negative tests overwrite.")
+    assert items[1].a["href"] == "page.html"
+
+    # A page gives up the tag: the topic page, not edited, drops it.
+    (src / "page.md").write_text((src / "page.md").read_text().replace("tags: [safety]", "tags: [robots]"))
+    build(src, out)
+    assert [li.a.get_text() for li in soup(out, "topic").select("ul.tagged-pages > li")] == ["Tiny book"]
+
+
+def test_tagged_pages_rejects_an_unknown_tag_naming_file_and_line(tmp_path):
+    src = tiny(tmp_path, **{"topic.md": TOPIC.replace("tagged-pages} safety", "tagged-pages} astrology")})
+    returncode, warnings = sphinx_build(src, tmp_path / "out", env={"BOOK_ROOT": str(ROOT)})
+    assert returncode != 0
+    assert "topic.md:8" in warnings and "unknown tag 'astrology'" in warnings, warnings
+
+
+def test_cited_in_lists_follow_incremental_builds(tmp_path):
+    src, out = tiny(tmp_path, **{"bibliography.md": BIBLIOGRAPHY}), tmp_path / "out"
+    build(src, out)
+
+    def cited_in():
+        return [a.get_text() for a in soup(out, "bibliography").select(".citation .cited-in a")]
+
+    assert cited_in() == ["Tiny book"]
+    # Another page starts citing the work: the bibliography page, unedited, lists it.
+    (src / "page.md").write_text(CITING_PAGE)
+    build(src, out)
+    assert cited_in() == ["Tiny book", "Page"]  # by document name
+    # The landing page stops citing it: the list drops it.
+    index = src / "index.md"
+    index.write_text(index.read_text().replace(", as {cite:t}`Kaplan2020scaling` discuss", ""))
+    build(src, out)
+    assert cited_in() == ["Page"]
+
+
+def test_an_icon_the_theme_lacks_fails_the_build_naming_the_page(tmp_path):
+    page = (ROOTS / "base" / "page.md").read_text() + '\n<i class="fa-solid fa-no-such-icon-here"></i>\n'
+    src = tiny(tmp_path, **{"page.md": page})
+    returncode, warnings = sphinx_build(src, tmp_path / "out", env={"BOOK_ROOT": str(ROOT)})
+    assert returncode != 0
+    assert "page.html" in warnings and "icon 'fa-no-such-icon-here'" in warnings, warnings
+
+
+def test_only_pages_with_code_load_the_highlighting_stylesheet(tmp_path):
+    page = (ROOTS / "base" / "page.md").read_text() + "\n```python\nprint('highlighted')\n```\n"
+    src, out = tiny(tmp_path, **{"page.md": page}), tmp_path / "out"
+    build(src, out)
+
+    def stylesheets(name):
+        return [link["href"].partition("?")[0] for link in soup(out, name).select("link[rel=stylesheet]")]
+
+    assert "_static/pygments.css" in stylesheets("page")
+    assert "_static/pygments.css" not in stylesheets("index")
+
+
+def test_a_new_glossary_name_is_checked_on_pages_not_rebuilt(tmp_path):
+    page = (ROOTS / "base" / "page.md").read_text() + "\nZebra crossings slow the traffic.\n"
+    src, out = tiny(tmp_path, **{"page.md": page}), tmp_path / "out"
+    build(src, out)
+    # The glossary gains a term that page.md, which is not edited, names without linking it.
+    glossary = src / "glossary.md"
+    glossary.write_text(glossary.read_text() + "\n:::{glossary}\nzebra crossing\n  A road marking.\n:::\n")
+    returncode, warnings = sphinx_build(src, out, env={"BOOK_ROOT": str(ROOT)})
+    assert returncode != 0
+    assert (
+        "page.md:11" in warnings and "glossary term 'zebra crossing' is used ('Zebra crossings')" in warnings
+    ), warnings
