@@ -26,7 +26,7 @@ $(BIN)/.test-installed: $(BIN)/.docs-installed requirements/test.lock
 	touch $@
 
 html: $(BIN)/.docs-installed ## Build the book into _build/html (strict: any warning fails)
-	$(BIN)/sphinx-build -b html $(SPHINXOPTS) . $(BUILDDIR)/html
+	$(BIN)/sphinx-build -b html -d $(BUILDDIR)/doctrees $(SPHINXOPTS) . $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html"
 
 live: $(BIN)/.docs-installed ## Serve the book on 127.0.0.1:8000, rebuilding on every save
@@ -42,7 +42,12 @@ test: $(BIN)/.test-installed node_modules/.installed ## Run the tests (builds th
 	  echo "Chromium is missing and cannot be installed here: browser tests will be skipped."
 	$(BIN)/python -m pytest
 
-check: $(BIN)/.test-installed ## The quick checks: page metadata and originality, no browser
+check: $(BIN)/.test-installed ## The quick checks: workflows and configuration, drafts, page metadata, originality; no browser
+	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.readthedocs .readthedocs.yaml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-issue-forms .github/ISSUE_TEMPLATE/[!c]*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-issue-config .github/ISSUE_TEMPLATE/config.yml
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 linkcheck: $(BIN)/.docs-installed ## Check every external link (needs a network)

@@ -30,11 +30,16 @@ def source_date_epoch():
     return out.stdout.strip() or "0"
 
 
+def doctrees_of(outdir):
+    """Sphinx's cache for a build, beside its output and never inside it (as in the Makefile)."""
+    return Path(outdir).parent / (Path(outdir).name + "-doctrees")
+
+
 def sphinx_build(srcdir, outdir, *options, env=None):
     """Run sphinx-build in its own process; return (returncode, warnings text)."""
     warnings = Path(outdir).parent / (Path(outdir).name + "-warnings.txt")
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", *STRICT, *options, "-w", str(warnings),
-           "-d", str(Path(outdir) / ".doctrees"), str(srcdir), str(outdir)]
+           "-d", str(doctrees_of(outdir)), str(srcdir), str(outdir)]
     run_env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(), **(env or {}))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env)
     text = warnings.read_text() if warnings.exists() else ""
@@ -54,7 +59,7 @@ class Book:
 
     def pages(self):
         """Docnames of every content page (not Sphinx's genindex/search)."""
-        skip = {"genindex", "search", "py-modindex"}
+        skip = {"genindex", "search", "py-modindex", "404"}
         return sorted(str(p.relative_to(self.outdir).with_suffix("")) for p in self.outdir.rglob("*.html")
                       if not p.relative_to(self.outdir).parts[0].startswith("_") and p.stem not in skip)
 
