@@ -10,10 +10,10 @@ SPHINXOPTS ?= -n -W --keep-going -j auto
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help html live test check linkcheck bench clean lock
+.PHONY: help html live test check linkcheck bench clean lock new-page
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(BIN)/.docs-installed: requirements/docs.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,12 @@ check: $(BIN)/.test-installed ## The quick checks: workflows and configuration, 
 	$(BIN)/check-jsonschema --builtin-schema vendor.readthedocs .readthedocs.yaml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-issue-forms .github/ISSUE_TEMPLATE/[!c]*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-issue-config .github/ISSUE_TEMPLATE/config.yml
+	$(BIN)/python tools/check_front_matter.py
 	$(BIN)/python -m pytest -m "not browser and not slow"
+
+new-page: ## Scaffold a draft page: make new-page PAGE=newsletter/import-ai-376/some-item TITLE="Some item"
+	@test -n "$$PAGE" -a -n "$$TITLE" || { echo 'usage: make new-page PAGE=folder/slug TITLE="The title"'; exit 2; }
+	@$(PYTHON) tools/new_page.py "$$PAGE" "$$TITLE"  # from the environment: a title may hold quotes
 
 linkcheck: $(BIN)/.docs-installed ## Check every external link (needs a network)
 	$(BIN)/sphinx-build -b linkcheck -n . $(BUILDDIR)/linkcheck

@@ -44,8 +44,10 @@ extensions = [
     "sphinxext.opengraph",  # OpenGraph and Twitter metadata for link previews
     # Local extensions (in _ext/), one concern each:
     "_ext.accessibility",
+    "_ext.anatomy",
     "_ext.citations",
     "_ext.css_trim",
+    "_ext.drafts",
     "_ext.figures",
     "_ext.glossary_index",
     "_ext.icons",
@@ -59,7 +61,7 @@ extensions = [
 ]
 nitpicky = True
 exclude_patterns = [
-    "_build", ".venv", "README.md", "CONTRIBUTING.md", "LICENSE*", "templates", "bench", "tests",
+    "_build", ".venv", "README.md", "CONTRIBUTING.md", "LICENSE*", "page-templates", "bench", "tests",
     "requirements", ".pytest_cache", "_data", "node_modules", ".github",
 ]
 suppress_warnings = [
@@ -150,6 +152,14 @@ page_metadata_required = ["description", "tags"]
 page_metadata_source_required = ["title", "author", "venue", "date", "url"]
 # Pages that annotate a source; a section index only introduces its pages.
 page_metadata_source_pages = ["essays/*", "newsletter/*/*", "!essays/index"]
+# The anatomy every annotated page follows unless it is a draft (_ext/anatomy.py); an
+# issue's overview page introduces its sections and is exempt. CONTRIBUTING.md explains.
+anatomy_exempt = ["newsletter/*/index"]
+anatomy_sections = [["The argument, step by step", "The story, step by step"], "Context", "Fact check", "Where it connects",
+                    "Questions to think about", "References"]
+anatomy_min_margin_notes = 6
+anatomy_min_words = 800
+anatomy_min_links = 3
 page_metadata_tags = [
     "open-source", "regulation", "safety", "decentralization",
     "compute", "robots", "consciousness", "forecasting",

@@ -63,6 +63,20 @@ class Book:
         return sorted(str(p.relative_to(self.outdir).with_suffix("")) for p in self.outdir.rglob("*.html")
                       if not p.relative_to(self.outdir).parts[0].startswith("_") and p.stem not in skip)
 
+    def source_pages(self):
+        """Pages about one source text, as conf.py's page_metadata_source_pages defines them."""
+        import conf
+        from _ext.anatomy import _matches
+
+        return [name for name in self.pages() if _matches(name, conf.page_metadata_source_pages)]
+
+    def annotated(self):
+        """Pages that follow the anatomy: the source pages less conf.py's anatomy_exempt."""
+        import conf
+        from _ext.anatomy import _matches
+
+        return [name for name in self.source_pages() if not _matches(name, conf.anatomy_exempt)]
+
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory):
