@@ -53,6 +53,7 @@ extensions = [
     "_ext.icons",
     "_ext.issue_button",
     "_ext.page_assets",
+    "_ext.overviews",
     "_ext.page_metadata",
     "_ext.previews",
     "_ext.publishing",
@@ -160,6 +161,13 @@ anatomy_sections = [["The argument, step by step", "The story, step by step"], "
 anatomy_min_margin_notes = 6
 anatomy_min_words = 800
 anatomy_min_links = 3
+# The pages that say which texts the book reads, and which sources each must mention
+# (_ext/overviews.py), so that a new issue or essay cannot leave them stale.
+overview_pages = {
+    "index": ["essays/*", "newsletter/*/*"],
+    "newsletter/index": ["newsletter/*/*"],
+    "topics/index": ["essays/*", "newsletter/*/*"],
+}
 page_metadata_tags = [
     "open-source", "regulation", "safety", "decentralization",
     "compute", "robots", "consciousness", "forecasting",
