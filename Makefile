@@ -30,7 +30,7 @@ html: $(BIN)/.docs-installed ## Build the book into _build/html (strict: any war
 	@echo "Open $(BUILDDIR)/html/index.html"
 
 live: $(BIN)/.docs-installed ## Serve the book on 127.0.0.1:8000, rebuilding on every save
-	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 -n --keep-going . $(BUILDDIR)/live
+	BOOK_LIVE=1 $(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 -n --keep-going -d $(BUILDDIR)/live-doctrees . $(BUILDDIR)/live
 
 node_modules/.installed: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \

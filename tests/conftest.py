@@ -89,13 +89,13 @@ def book(tmp_path_factory):
 def build_root(tmp_path):
     """Build tests/roots/<case> (a copy, so nothing is written into the repository)."""
 
-    def build(case, **pages):
+    def build(case, env=None, **pages):
         """Copy the root, write ``pages`` ({"page.md": text}) over it, build it."""
         src = tmp_path / case
         shutil.copytree(ROOTS / case, src)
         for name, text in pages.items():
             (src / name).write_text(text, encoding="utf-8")
-        return sphinx_build(src, tmp_path / "out", env={"BOOK_ROOT": str(ROOT)})
+        return sphinx_build(src, tmp_path / "out", env={"BOOK_ROOT": str(ROOT), **(env or {})})
 
     return build
 
