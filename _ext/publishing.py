@@ -7,11 +7,21 @@
   description from its front matter, not the first words of its text, and Twitter
   gets its card type, title and description (it reads the image from OpenGraph).
 
+- A complete sitemap after an incremental build too. sphinx-sitemap lists only
+  the pages written in the current run (its issue #13), so after a one-page edit
+  ``sitemap.xml`` held one page. Before it writes the file, every page of the book
+  is added to its queue, in sorted order. This relies on sphinx-sitemap 2.9's
+  internals (``sphinx_sitemap/__init__.py``: the queue ``app.env.app.sitemap_links``
+  of ``(link, lastmod)`` filled by ``add_html_link``, emptied by ``create_sitemap``);
+  tests/test_incremental.py guards the contract.
+
 The sitemap, the OpenGraph tags and the 404 page come from sphinx-sitemap,
 sphinxext-opengraph and sphinx-notfound-page (configured in conf.py).
 """
 
+import fnmatch
 import html
+import queue
 from pathlib import Path
 
 from _ext.css_trim import STYLESHEETS
@@ -42,6 +52,26 @@ def twitter_tags(app, pagename, templatename, context, doctree):
     )
 
 
+def complete_sitemap(app, exception):
+    """Before sphinx-sitemap's create_sitemap (priority 500): every page, sorted, once."""
+    links = getattr(app.env.app, "sitemap_links", None)
+    if exception or links is None or app.builder.format != "html":
+        return
+    entries = {}
+    while True:
+        try:
+            link, lastmod = links.get_nowait()
+        except queue.Empty:
+            break
+        entries[link] = lastmod
+    for docname in app.env.found_docs:
+        link = app.builder.get_target_uri(docname)
+        if not any(fnmatch.fnmatch(link, pattern) for pattern in app.config.sitemap_excludes):
+            entries.setdefault(link, None)
+    for link in sorted(entries):
+        links.put((link, entries[link]))
+
+
 def write_robots_and_drop_stale_maps(app, exception):
     if exception or app.builder.format != "html":
         return
@@ -55,5 +85,6 @@ def write_robots_and_drop_stale_maps(app, exception):
 def setup(app):
     app.connect("html-page-context", page_description, priority=450)
     app.connect("html-page-context", twitter_tags, priority=600)
+    app.connect("build-finished", complete_sitemap, priority=450)
     app.connect("build-finished", write_robots_and_drop_stale_maps, priority=900)  # after css_trim.py, icons.py
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
