@@ -6,6 +6,7 @@ Sections: project, general, MyST, bibliography, HTML, local extensions.
 import os
 import subprocess
 import sys
+from urllib.parse import urlsplit
 from pathlib import Path
 
 ROOT = Path(__file__).parent
@@ -28,32 +29,46 @@ author = "The Annotated AI Policy Reader contributors"
 copyright = "%Y, " + author
 # Where the book's source lives; the repository, edit and issue buttons point here.
 repository_url = os.environ.get("BOOK_REPOSITORY_URL", "https://github.com/annotated-ai-policy/reader")
+# Where the published book lives: canonical links, the sitemap, social previews and the
+# 404 page's links all start here. The deploy sets BOOK_BASEURL; Read the Docs sets its own.
+html_baseurl = (os.environ.get("BOOK_BASEURL") or os.environ.get("READTHEDOCS_CANONICAL_URL")
+                or "https://annotated-ai-policy.github.io/reader/")
 
 # -- General --------------------------------------------------------------------
 extensions = [
     "myst_parser",
     "sphinx_book_theme",
     "sphinxcontrib.bibtex",
+    "notfound.extension",  # the 404 page, with links that work at any depth
+    "sphinx_sitemap",
+    "sphinxext.opengraph",  # OpenGraph and Twitter metadata for link previews
     # Local extensions (in _ext/), one concern each:
     "_ext.accessibility",
     "_ext.bib_checks",
+    "_ext.anatomy",
     "_ext.citations",
     "_ext.content_policy",
     "_ext.csp",
     "_ext.css_trim",
+    "_ext.drafts",
     "_ext.figures",
     "_ext.glossary_index",
     "_ext.icons",
+    "_ext.issue_button",
+    "_ext.live_warnings",
     "_ext.page_assets",
+    "_ext.navigation",
+    "_ext.overviews",
     "_ext.page_metadata",
     "_ext.previews",
+    "_ext.publishing",
     "_ext.search",
     "_ext.tagged_pages",
 ]
 nitpicky = True
 exclude_patterns = [
-    "_build", ".venv", "README.md", "CONTRIBUTING.md", "ARCHITECTURE.md", "LICENSE*", "templates", "bench", "tests",
-    "requirements", ".pytest_cache", "_data", "node_modules",
+    "_build", ".venv", "README.md", "CONTRIBUTING.md", "ARCHITECTURE.md", "LICENSE*", "page-templates", "bench",
+    "tests", "requirements", ".pytest_cache", "_data", "node_modules", ".github",
 ]
 suppress_warnings = [
     # Each page ends with its own reference list, so a work cited on two pages is
@@ -124,12 +139,44 @@ html_theme_options = {
     ),
 }
 
+# -- Publishing ---------------------------------------------------------------
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["404.html", "search.html", "genindex.html"]
+ogp_site_url = html_baseurl
+ogp_site_name = project
+ogp_image = "_static/social-card.png"  # relative to html_baseurl; drawn once, committed
+ogp_image_alt = project
+ogp_social_cards = {"enable": False}  # no images drawn at build time
+ogp_enable_meta_description = False  # _ext/page_metadata.py writes the page's own description
+notfound_urls_prefix = urlsplit(html_baseurl).path  # "/reader/": the 404 page is served at any depth
+notfound_context = {
+    "title": "Page not found",
+    "body": "<h1>Page not found</h1>\n<p>No page of the book lives at this address; it may have moved. "
+            "Search the book, or start again from <a href='%sindex.html'>the landing page</a>.</p>"
+            % notfound_urls_prefix,
+}
+
 # -- Local extensions ---------------------------------------------------------
 # Front matter every content page must carry (checked by _ext/page_metadata.py).
 page_metadata_required = ["description", "tags"]
 page_metadata_source_required = ["title", "author", "venue", "date", "url"]
 # Pages that annotate a source; a section index only introduces its pages.
 page_metadata_source_pages = ["essays/*", "newsletter/*/*", "!essays/index"]
+# The anatomy every annotated page follows unless it is a draft (_ext/anatomy.py); an
+# issue's overview page introduces its sections and is exempt. CONTRIBUTING.md explains.
+anatomy_exempt = ["newsletter/*/index"]
+anatomy_sections = [["The argument, step by step", "The story, step by step"], "Context", "Fact check", "Where it connects",
+                    "Questions to think about", "References"]
+anatomy_min_margin_notes = 6
+anatomy_min_words = 800
+anatomy_min_links = 3
+# The pages that say which texts the book reads, and which sources each must mention
+# (_ext/overviews.py), so that a new issue or essay cannot leave them stale.
+overview_pages = {
+    "index": ["essays/*", "newsletter/*/*"],
+    "newsletter/index": ["newsletter/*/*"],
+    "topics/index": ["essays/*", "newsletter/*/*"],
+}
 page_metadata_tags = [
     "open-source", "regulation", "safety", "decentralization",
     "compute", "robots", "consciousness", "forecasting",

@@ -61,6 +61,8 @@ def _problems(meta, config, needs_source):
             for tag in tags:
                 if tag not in config.page_metadata_tags:
                     yield "tags", "unknown tag %r (allowed: %s)" % (tag, ", ".join(config.page_metadata_tags))
+    if "draft" in meta and not isinstance(meta["draft"], bool):
+        yield "draft", "front matter 'draft' must be true or false, not %r" % (meta["draft"],)
     source = meta.get("source")
     if source is None:
         if needs_source:

@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 # The tests import ROOT and sphinx_build from here.
-from tools.devtools import CHROMIUM, ROOT, launch_chromium, serve, sphinx_build
+from tools.devtools import CHROMIUM, ROOT, doctrees_of, launch_chromium, serve, sphinx_build
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 
@@ -35,9 +35,23 @@ class Book:
 
     def pages(self):
         """Docnames of every content page (not Sphinx's genindex/search)."""
-        skip = {"genindex", "search", "py-modindex"}
+        skip = {"genindex", "search", "py-modindex", "404"}
         return sorted(str(p.relative_to(self.outdir).with_suffix("")) for p in self.outdir.rglob("*.html")
                       if not p.relative_to(self.outdir).parts[0].startswith("_") and p.stem not in skip)
+
+    def source_pages(self):
+        """Pages about one source text, as conf.py's page_metadata_source_pages defines them."""
+        import conf
+        from _ext.anatomy import _matches
+
+        return [name for name in self.pages() if _matches(name, conf.page_metadata_source_pages)]
+
+    def annotated(self):
+        """Pages that follow the anatomy: the source pages less conf.py's anatomy_exempt."""
+        import conf
+        from _ext.anatomy import _matches
+
+        return [name for name in self.source_pages() if not _matches(name, conf.anatomy_exempt)]
 
 
 @pytest.fixture(scope="session")
@@ -51,13 +65,13 @@ def book(tmp_path_factory):
 def build_root(tmp_path):
     """Build tests/roots/<case> (a copy, so nothing is written into the repository)."""
 
-    def build(case, **pages):
+    def build(case, env=None, **pages):
         """Copy the root, write ``pages`` ({"page.md": text}) over it, build it."""
         src = tmp_path / case
         shutil.copytree(ROOTS / case, src)
         for name, text in pages.items():
             (src / name).write_text(text, encoding="utf-8")
-        return sphinx_build(src, tmp_path / "out", env={"BOOK_ROOT": str(ROOT)})
+        return sphinx_build(src, tmp_path / "out", env={"BOOK_ROOT": str(ROOT), **(env or {})})
 
     return build
 

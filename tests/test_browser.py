@@ -181,3 +181,22 @@ def test_margin_notes_are_full_width_on_a_phone(browser, site):
         return note.getBoundingClientRect().width / document.querySelector('.bd-article').clientWidth; }""")
     assert ratio > 0.8, ratio
     page.context.close()
+
+
+def test_live_mode_shows_the_build_warnings_on_the_page(browser, build_root, tmp_path):
+    """`make live` serves pages even when the build warns; the page itself says so."""
+    page_md = "---\ndescription: A page with a broken reference.\ntags: [safety]\n---\n\n# Page\n\nSee {ref}`nowhere`.\n"
+    returncode, warnings = build_root("base", **{"page.md": page_md}, env={"BOOK_LIVE": "1"})
+    assert returncode != 0 and "undefined label: 'nowhere'" in warnings
+    page = browser.new_page()
+    page.goto((tmp_path / "out" / "index.html").as_uri())
+    banner = page.locator(".live-warnings")
+    assert banner.is_visible()
+    assert "page.md:8" in banner.inner_text() and "nowhere" in banner.inner_text()
+    assert banner.bounding_box()["y"] <= 1  # at the very top, impossible to miss
+    page.close()
+
+
+def test_outside_live_mode_no_warning_script(book):
+    assert not (book.outdir / "_static" / "live-warnings.js").exists()
+    assert "live-warnings.js" not in (book.outdir / "index.html").read_text(encoding="utf-8")

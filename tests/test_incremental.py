@@ -5,6 +5,7 @@ the bibliography, so nothing but the book's own dependency tracking can make
 Sphinx rebuild it when they change.
 """
 
+import re
 import shutil
 
 from bs4 import BeautifulSoup
@@ -63,3 +64,33 @@ def test_edits_to_shared_sources_reach_every_page_that_shows_them(tmp_path):
     build(src, out)
     uses = [a.get_text() for a in page(out, "glossary").select(".glossary-uses a")]
     assert uses == ["Tiny book"], uses
+
+
+def test_a_navigation_change_reaches_every_page(tmp_path):
+    """A page added to a toctree appears in the sidebar and next link of pages not edited."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(ROOTS / "base", src)
+    build(src, out)
+    assert "new.html" not in {a["href"] for a in page(out).select(".bd-sidebar-primary a[href]")}
+
+    (src / "new.md").write_text("---\ndescription: A page added after the first build.\ntags: [safety]\n---\n\n"
+                                "# A new page\n\nBack to {ref}`home`.\n")
+    index = src / "index.md"
+    index.write_text(index.read_text().replace("page\nglossary\n", "page\nnew\nglossary\n"))
+    build(src, out)
+    assert "new.html" in {a["href"] for a in page(out).select(".bd-sidebar-primary a[href]")}
+    assert page(out).select_one(".prev-next-area a.right-next")["href"] == "new.html"
+    assert page(out, "glossary").select_one(".prev-next-area a.left-prev")["href"] == "new.html"
+
+    # Retitling a page reaches the others' sidebars too.
+    (src / "new.md").write_text((src / "new.md").read_text().replace("# A new page", "# A renamed page"))
+    build(src, out)
+    assert "A renamed page" in page(out).select_one(".bd-sidebar-primary").get_text()
+
+    # An edit that leaves the navigation alone rewrites one page; the sitemap still lists
+    # every page (sphinx-sitemap alone would list that one: _ext/publishing.py).
+    (src / "new.md").write_text((src / "new.md").read_text() + "\nOne more sentence.\n")
+    build(src, out)
+    sitemap = (out / "sitemap.xml").read_text()
+    assert [loc.split("/")[-1] for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap)] == [
+        "glossary.html", "index.html", "new.html", "page.html"]

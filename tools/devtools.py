@@ -41,6 +41,11 @@ def source_date_epoch() -> str:
     return out.stdout.strip() or "0"
 
 
+def doctrees_of(outdir: Path) -> Path:
+    """Sphinx's cache for a build: beside its output, never inside it (as in the Makefile)."""
+    return Path(outdir).parent / (Path(outdir).name + "-doctrees")
+
+
 def sphinx_build(
     srcdir: Path, outdir: Path, *options: str, env: dict[str, str] | None = None
 ) -> tuple[int, str]:
@@ -57,7 +62,7 @@ def sphinx_build(
         "-w",
         str(warnings),
         "-d",
-        str(Path(outdir) / ".doctrees"),
+        str(doctrees_of(outdir)),
         str(srcdir),
         str(outdir),
     ]
