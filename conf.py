@@ -41,6 +41,7 @@ extensions = [
     "_ext.figures",
     "_ext.glossary_index",
     "_ext.icons",
+    "_ext.margin_notes",
     "_ext.page_assets",
     "_ext.page_metadata",
     "_ext.previews",
