@@ -26,6 +26,10 @@ if "SOURCE_DATE_EPOCH" not in os.environ:
 project = "Annotated AI Policy Reader"
 author = "The Annotated AI Policy Reader contributors"
 copyright = "%Y, " + author
+# The book's version, from pyproject.toml (the EPUB requires one).
+import tomllib  # noqa: E402
+
+release = version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 # Where the book's source lives; the repository, edit and issue buttons point here.
 repository_url = os.environ.get("BOOK_REPOSITORY_URL", "https://github.com/annotated-ai-policy/reader")
 
@@ -117,6 +121,11 @@ html_theme_options = {
         "code under the MIT licence."
     ),
 }
+
+# -- EPUB -------------------------------------------------------------------------
+epub_basename = "annotated-ai-policy-reader"
+epub_show_urls = "no"  # links stay links; their addresses would interrupt every sentence
+epub_exclude_files = ["search.html"]  # an e-reader has its own search; Sphinx's needs JavaScript
 
 # -- Local extensions ---------------------------------------------------------
 # Front matter every content page must carry (checked by _ext/page_metadata.py).
