@@ -138,6 +138,54 @@ def draw_gpt2_timeline(data, out):
     plt.close(fig)
 
 
+def draw_coreweave(data, out):
+    """One horizontal bar per financing event; debt solid, equity hatched, each bar labelled in words."""
+    plt = _pyplot()
+    rows = data["rows"]
+    fig, ax = plt.subplots(figsize=(8, 2.9))
+    labels = ["%s %s\n%s" % (_label_date(r["date"]), str(r["date"])[:4], _wrap(r["event"], 40)) for r in rows]
+    for y, row in enumerate(rows):
+        debt = row["kind"] == "debt"
+        ax.barh([y], [row["usd_billion"]], color="#1f4e8c" if debt else "white", edgecolor="#1f4e8c",
+                hatch=None if debt else "///", height=0.62)
+        ax.annotate("$%s billion %s" % (row["usd_billion"], row["kind"]), (row["usd_billion"], y),
+                    xytext=(6, 0), textcoords="offset points", va="center", fontsize=9.5)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels(labels, fontsize=8.5)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(r["usd_billion"] for r in rows) * 1.45)
+    ax.set_xlabel("US$ billion")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    plt.close(fig)
+
+
+def draw_gpu_income(data, out):
+    """Daily income from AI rental against the share of the day the card is rented, beside mining's flat $5."""
+    plt = _pyplot()
+    mining, rental = (row["usd_per_day"] for row in data["rows"])
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    ax.plot([0, 100], [0, rental], color="#1f4e8c", linewidth=2.2)
+    ax.axhline(mining, color="#444444", linewidth=1.8, linestyle=(0, (6, 3)))
+    ax.annotate("AI rental at about US$%.2f an hour" % (rental / 24), (70, rental * 0.7), xytext=(-6, 8),
+                textcoords="offset points", ha="right", va="bottom", fontsize=9.5)
+    ax.annotate("crypto mining: US$%d a day after electricity" % mining, (100, mining), xytext=(-8, 5),
+                textcoords="offset points", ha="right", va="bottom", fontsize=9.5)
+    even = 100 * mining / rental
+    ax.plot([even], [mining], marker="o", markersize=7, markerfacecolor="white", markeredgecolor="#1a1a1a")
+    ax.annotate("break-even: rented %d%% of the day" % round(even), (even, mining), xytext=(6, -18),
+                textcoords="offset points", fontsize=9.5)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, rental * 1.15)
+    ax.set_xlabel("share of the day the card is rented out (%)")
+    ax.set_ylabel("US$ a day")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    plt.close(fig)
+
+
 def _label_date(date):
     parts = str(date).split("-")
     names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -155,6 +203,8 @@ FIGURES = {
     "robocasa-composition.svg": ("robocasa.yaml", draw_robocasa),
     "gpt2-training-cost.svg": ("gpt2_training_cost.yaml", draw_gpt2_cost),
     "gpt2-timeline.svg": ("gpt2_timeline.yaml", draw_gpt2_timeline),
+    "coreweave-financing.svg": ("coreweave_financing.yaml", draw_coreweave),
+    "gpu-income.svg": ("gpu_income.yaml", draw_gpu_income),
 }
 
 
