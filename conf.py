@@ -40,6 +40,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     # Local extensions (in _ext/), one concern each:
     "_ext.accessibility",
+    "_ext.bibliography_page",
     "_ext.citations",
     "_ext.css_trim",
     "_ext.figures",

@@ -227,7 +227,8 @@ class details(nodes.General, nodes.Element):
 
 
 def visit_details(self, node):
-    self.body.append(self.starttag(node, "details", CLASS="figure-data"))
+    attributes = {"data-key": node["data-key"]} if node.get("data-key") else {}
+    self.body.append(self.starttag(node, "details", **attributes))
     self.body.append("<summary>%s</summary>" % self.encode(node["summary"]))
 
 
@@ -279,7 +280,7 @@ class FigureData(SphinxDirective):
             cells = [_cell("{:,}".format(row[key]) if isinstance(row[key], int) and row[key] > 9999 else row[key])
                      for key, _ in columns]
             lines.append("| %s | {cite:p}`%s` |" % (" | ".join(cells), row["source_key"]))
-        node = details(summary="Data")
+        node = details(summary="Data", classes=["figure-data"])
         self.state.nested_parse(StringList(lines, source=str(path)), self.content_offset, node)
         return [node]
 
