@@ -38,17 +38,15 @@ def _pyplot():
 
 
 def draw_robocasa(data, out):
-    """Three panels: kitchen scenes, objects, tasks."""
+    """Three panels: kitchen scenes, objects, tasks (one bar per row of the data, panel by panel)."""
     plt = _pyplot()
-    scenes, objects, tasks = data["scenes"], data["objects"], data["tasks"]
-    fig, axes = plt.subplots(1, 3, figsize=(9, 3.2))
-    panels = [
-        ("Kitchen scenes", ["floor plans", "styles", "scenes"],
-         [scenes["floor_plans"], scenes["styles"], scenes["floor_plans"] * scenes["styles"]]),
-        ("Objects", ["categories", "objects"], [objects["categories"], objects["count"]]),
-        ("Tasks", ["atomic", "composite", "all"], [tasks["atomic"], tasks["composite"],
-                                                   tasks["atomic"] + tasks["composite"]]),
-    ]
+    panels = []
+    for row in data["rows"]:
+        if not panels or panels[-1][0] != row["panel"]:
+            panels.append((row["panel"], [], []))
+        panels[-1][1].append(row["item"])
+        panels[-1][2].append(row["count"])
+    fig, axes = plt.subplots(1, len(panels), figsize=(9, 3.2))
     colours = ["#4C72B0", "#DD8452", "#55A868"]
     for ax, (title, labels, values), colour in zip(axes, panels, colours):
         bars = ax.barh(labels, values, color=colour)

@@ -10,6 +10,7 @@ FIGURES = [  # page, figure id, data file, number of sources the caption cites a
     ("newsletter/import-ai-375/gpt-2-five-years-on", "fig-gpt2-training-cost", "gpt2_training_cost.yaml", 4),
     ("newsletter/import-ai-375/coreweave-debt", "fig-coreweave-financing", "coreweave_financing.yaml", 4),
     ("newsletter/import-ai-375/decentralized-training", "fig-gpu-income", "gpu_income.yaml", 1),
+    ("newsletter/import-ai-375/robocasa", "fig-robocasa-composition", "robocasa.yaml", 1),
 ]
 
 
