@@ -10,7 +10,7 @@ SPHINXOPTS ?= -n -W --keep-going -j auto
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help html live test check linkcheck bench clean lock new-page
+.PHONY: help html live test check linkcheck bench clean lock new-page epub
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,11 @@ html: $(BIN)/.docs-installed ## Build the book into _build/html (strict: any war
 	$(BIN)/sphinx-build -b html -d $(BUILDDIR)/doctrees $(SPHINXOPTS) . $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html"
 
+epub: $(BIN)/.docs-installed ## Build the book as an EPUB 3 into _build/epub (strict)
+	rm -rf $(BUILDDIR)/epub
+	$(BIN)/sphinx-build -b epub -n -W --keep-going -d $(BUILDDIR)/doctrees-epub . $(BUILDDIR)/epub
+	@echo "EPUB: $(BUILDDIR)/epub/annotated-ai-policy-reader.epub"
+
 live: $(BIN)/.docs-installed ## Serve the book on 127.0.0.1:8000, rebuilding on every save
 	BOOK_LIVE=1 $(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 -n --keep-going -d $(BUILDDIR)/live-doctrees . $(BUILDDIR)/live
 
@@ -43,6 +48,9 @@ test: $(BIN)/.test-installed node_modules/.installed ## Run the tests (builds th
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; } || \
 	  echo "Chromium is missing and cannot be installed here: browser tests will be skipped."
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }; } || \
+	  echo "Java is missing and cannot be installed here: the EPUBCheck test will be skipped."
 	$(BIN)/python -m pytest
 
 # ruff runs on each commit (pre-commit); over the whole tree it waits for the one formatting

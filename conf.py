@@ -27,6 +27,10 @@ if "SOURCE_DATE_EPOCH" not in os.environ:
 project = "Annotated AI Policy Reader"
 author = "The Annotated AI Policy Reader contributors"
 copyright = "%Y, " + author
+# The book's version, from pyproject.toml (the EPUB requires one).
+import tomllib  # noqa: E402
+
+release = version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 # Where the book's source lives; the repository, edit and issue buttons point here.
 repository_url = os.environ.get("BOOK_REPOSITORY_URL", "https://github.com/annotated-ai-policy/reader")
 # Where the published book lives: canonical links, the sitemap, social previews and the
@@ -46,6 +50,7 @@ extensions = [
     "_ext.accessibility",
     "_ext.bib_checks",
     "_ext.anatomy",
+    "_ext.bibliography_page",
     "_ext.citations",
     "_ext.content_policy",
     "_ext.csp",
@@ -56,6 +61,7 @@ extensions = [
     "_ext.icons",
     "_ext.issue_button",
     "_ext.live_warnings",
+    "_ext.margin_notes",
     "_ext.page_assets",
     "_ext.navigation",
     "_ext.overviews",
@@ -155,6 +161,11 @@ notfound_context = {
             "Search the book, or start again from <a href='%sindex.html'>the landing page</a>.</p>"
             % notfound_urls_prefix,
 }
+
+# -- EPUB -------------------------------------------------------------------------
+epub_basename = "annotated-ai-policy-reader"
+epub_show_urls = "no"  # links stay links; their addresses would interrupt every sentence
+epub_exclude_files = ["search.html"]  # an e-reader has its own search; Sphinx's needs JavaScript
 
 # -- Local extensions ---------------------------------------------------------
 # Front matter every content page must carry (checked by _ext/page_metadata.py).

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-import html
 import re
 from typing import Any
 
 import yaml
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -139,11 +139,16 @@ def check_metadata(app, doctree):
         logger.warning(message, location=(docname, _line_of(text, key)), type="page_metadata", subtype="front_matter")
 
 
-def add_meta_description(app, pagename, templatename, context, doctree):
-    """Search engines and link previews show the page's own one-sentence description."""
-    description = front_matter(app.env, pagename).get("description")
-    if description and "metatags" in context:
-        context["metatags"] += '\n    <meta name="description" content="%s">' % html.escape(description, quote=True)
+def add_meta_description(app, doctree):
+    """Search engines and link previews show the page's own one-sentence description.
+
+    A docutils ``meta`` node (what the ``meta`` directive and MyST's ``html_meta``
+    produce) lets each builder write the tag in its own syntax: HTML for the site,
+    well-formed XHTML for the EPUB.
+    """
+    description = front_matter(app.env, app.env.docname).get("description")
+    if isinstance(description, str) and description.strip():
+        doctree.insert(0, nodes.meta("", name="description", content=description.strip()))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -153,5 +158,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("page_metadata_source_pages", [], "env")
     app.add_config_value("page_metadata_source_required", ["title", "author", "date", "url"], "env")
     app.connect("doctree-read", check_metadata)
-    app.connect("html-page-context", add_meta_description)
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("doctree-read", add_meta_description, priority=600)  # after check_metadata has read the page
+    return {"version": "1.1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

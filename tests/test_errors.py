@@ -26,6 +26,7 @@ def test_the_tiny_book_builds_cleanly(build_root):
     ("As {cite:p}`Nobody2099nothing` shows.", 11, 'could not find bibtex key "Nobody2099nothing"'),
     ("A {term}`flux capacitor` is needed.", 11, "term not in glossary: 'flux capacitor'"),
     ("Lots of synthetic data here, never linked.", 11, "glossary term 'synthetic data' is used"),
+    (":::{figure-data} missing.yaml\n:::", 11, "figure-data: cannot read _data/missing.yaml"),
 ])
 def test_broken_page_names_file_and_line(build_root, body, line, message):
     returncode, warnings = build_root("base", **{"page.md": PAGE.format(body=body)})

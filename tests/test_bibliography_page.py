@@ -1,0 +1,79 @@
+"""The bibliography page a reader can use: labels, order, short author lists, exact backlinks, filter, downloads."""
+
+import re
+
+import pytest
+from pybtex.database import parse_file
+
+from conftest import ROOT
+from test_browser import visit
+
+LABEL = re.compile(r"^(?P<who>.+?)(?: et al\.)? (?P<year>\d{4}|n\.d\.)$")
+
+
+def test_entries_are_labelled_author_year_and_anchored_by_key(book):
+    soup = book.page("bibliography")
+    bib = parse_file(str(ROOT / "references.bib"))
+    for entry in soup.select(".bd-article div.citation"):
+        assert entry["id"] in bib.entries, entry["id"]
+        label = entry.select_one(".label").get_text().strip("[]")
+        assert LABEL.match(label) and label != entry["id"], label
+
+
+def test_entries_are_sorted_by_author_within_each_group(book):
+    soup = book.page("bibliography")
+    for group in soup.select(".bd-article .citation-list"):
+        names = [LABEL.match(e.select_one(".label").get_text().strip("[]")).group("who").split(" and ")[0].casefold()
+                 for e in group.select("div.citation")]
+        assert names == sorted(names), names
+
+
+def test_long_author_lists_are_shortened_with_the_full_list_on_demand(book):
+    entry = book.page("bibliography").select_one("div.citation#Anil2024manyshot")
+    first = entry.find("p").get_text()
+    assert "Sandipan Kundu, et al." in first and "Duvenaud" not in first
+    full = entry.select_one("details.all-authors")
+    assert full.summary.get_text() == "All 34 authors" and "David Duvenaud" in full.get_text()
+
+
+def test_addresses_in_notes_are_links(book):
+    entry = book.page("bibliography").select_one("div.citation#Anil2024manyshot")
+    assert entry.select_one("a[href='https://openreview.net/forum?id=cw5mgd71jW']")
+    for name in book.pages():
+        for citation in book.page(name).select(".bd-article div.citation > p:not(.cited-in)"):
+            for text in citation.find_all(string=re.compile(r"https?://")):
+                assert text.find_parent("a"), (name, str(text)[:80])
+
+
+def test_cited_in_links_to_the_exact_place(book):
+    soup = book.page("bibliography")
+    links = soup.select("div.citation .cited-in a")
+    assert links
+    for a in links:
+        page, _, anchor = a["href"].partition("#")
+        assert anchor, a["href"]
+        target = book.page(page[:-len(".html")]).find(id=anchor)
+        assert target is not None and "bibtex-citation" in target.get("class", []), a["href"]
+
+
+@pytest.mark.browser
+def test_filter_and_downloads_work_in_the_browser(browser, site):
+    page, errors, _ = visit(browser, site + "/bibliography.html")
+    total = page.locator("div.citation").count()
+    page.fill("#bibliography-filter", "radford")
+    visible = page.locator("div.citation:visible")
+    assert 0 < visible.count() < total
+    assert all("radford" in t.lower() for t in visible.all_text_contents())  # full author lists count too
+    page.fill("#bibliography-filter", "2016")
+    assert all("2016" in t for t in page.locator("div.citation:visible").all_text_contents())
+    page.fill("#bibliography-filter", "")
+    assert page.locator("div.citation:visible").count() == total
+    href = page.get_attribute(".bibliography-tools a[download]", "href")
+    body = page.evaluate("h => fetch(h).then(r => r.ok ? r.text() : '')", href)
+    assert "@misc{Clark2024importai375," in body
+    link = page.locator("details.bibtex-source[data-key='Amodei2016concrete'] a.bibtex-download")
+    assert link.get_attribute("download") == "Amodei2016concrete.bib"
+    text = page.evaluate("h => fetch(h).then(r => r.text())", link.get_attribute("href"))
+    assert text.startswith("@") and "Amodei2016concrete" in text
+    assert errors == [], errors
+    page.context.close()
