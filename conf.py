@@ -37,6 +37,7 @@ extensions = [
     # Local extensions (in _ext/), one concern each:
     "_ext.accessibility",
     "_ext.citations",
+    "_ext.claims",
     "_ext.css_trim",
     "_ext.figures",
     "_ext.glossary_index",
