@@ -45,7 +45,7 @@
   document.querySelectorAll("table.claims-ledger").forEach(function (table) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
-    var cellText = function (row, col) { return row.cells[col].textContent.trim(); };
+    var cellText = function (row, col) { return row.cells[col].textContent.trim().replace(/^Status: /, ""); };
     var selects = [];
     var panel = document.createElement("div");
     panel.className = "claims-filters";
