@@ -36,6 +36,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     # Local extensions (in _ext/), one concern each:
     "_ext.accessibility",
+    "_ext.backlinks",
     "_ext.citations",
     "_ext.claims",
     "_ext.css_trim",
