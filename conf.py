@@ -42,6 +42,7 @@ extensions = [
     "_ext.css_trim",
     "_ext.figures",
     "_ext.glossary_index",
+    "_ext.graph",
     "_ext.icons",
     "_ext.page_assets",
     "_ext.page_metadata",
