@@ -106,7 +106,21 @@ def write_data(app, env):
     out = Path(app.outdir)
     (out / "_static").mkdir(parents=True, exist_ok=True)
     (out / "graph.json").write_text(text + "\n", encoding="utf-8")
-    (out / "_static" / "graph-data.js").write_text("window.BOOK_GRAPH = " + text + ";\n", encoding="utf-8")
+    (out / "_static" / "graph-data.js").write_text("window.BOOK_GRAPH = " + compact(graph) + ";\n", encoding="utf-8")
+
+
+def compact(graph):
+    """The graph for the map's script, in a third of the bytes: nodes as [id, kind, label, url]
+    (url left empty for a work: it is the bibliography), edges as [source, target, kind] with
+    nodes by index. ``_static/book-map.js`` expands it back."""
+    index = {node["id"]: number for number, node in enumerate(graph["nodes"])}
+    bibliography = next((n["url"] for n in graph["nodes"] if n["kind"] == "work"), "")
+    data = {
+        "bibliography": bibliography,
+        "nodes": [[n["id"], n["kind"], n["label"], "" if n["kind"] == "work" else n["url"]] for n in graph["nodes"]],
+        "edges": [[index[e["source"]], index[e["target"]], e["kind"]] for e in graph["edges"]],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 class book_map(nodes.General, nodes.Element):

@@ -8,7 +8,11 @@
   var box = document.getElementById("book-map-drawing");
   if (!box || !window.BOOK_GRAPH || !window.d3) { return; }
   var svg = box.querySelector("svg");
-  var graph = window.BOOK_GRAPH;
+  var data = window.BOOK_GRAPH;  // compact form: see compact() in _ext/graph.py
+  var graph = {
+    nodes: data.nodes.map(function (n) { return { id: n[0], kind: n[1], label: n[2], url: n[3] || data.bibliography }; }),
+    edges: data.edges.map(function (e) { return { source: data.nodes[e[0]][0], target: data.nodes[e[1]][0], kind: e[2] }; })
+  };
   var RADIUS = { page: 6, topic: 7, term: 3, claim: 3, work: 2.5 };
   var LABELLED = { page: true, topic: true };
   var KIND_NAMES = { page: "Page", topic: "Topic", term: "Glossary term", claim: "Claim", work: "Work" };
