@@ -10,7 +10,7 @@ SPHINXOPTS ?= -n -W --keep-going -j auto
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help html live test check linkcheck bench clean lock new-page epub
+.PHONY: help html live test check linkcheck bench clean lock new-page epub stale
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +70,10 @@ linkcheck: $(BIN)/.docs-installed ## Check every external link (needs a network)
 
 bench: $(BIN)/.test-installed ## Measure build time, page weight and search speed (see bench/README.md)
 	$(BIN)/python bench/run.py
+
+STALE_DAYS ?= 365
+stale: $(BIN)/.docs-installed ## List forecasts past their review date and claims judged over STALE_DAYS (365) days ago
+	$(BIN)/python -m _ext.claims stale --max-age-days $(STALE_DAYS)
 
 clean: ## Remove the build output and generated figures (keeps .venv)
 	rm -rf $(BUILDDIR) _generated

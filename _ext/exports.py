@@ -1,0 +1,224 @@
+"""Exports at the site root, for readers and tools that do not browse the pages.
+
+* ``llms.txt`` follows the llms.txt convention (https://llmstxt.org/): the book's title, its
+  summary as a quotation, then one list per part of the book, each page linked with its
+  description.
+* ``llms-full.txt``: every page's text as Markdown, in reading order (the order of the
+  table of contents).
+* ``feed.xml``: an Atom feed (RFC 4287) with one entry per page that keeps an "Updates and
+  corrections" list (newsletter issues, annotated pages, new pages) and one per dated
+  update or correction (``_ext/page_endings.py``).
+
+All three are written after the pages, from the resolved doctrees, sorted and dated from
+the content (never the clock), so that a rebuild writes the same bytes.
+"""
+
+import uuid
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from docutils import nodes
+from sphinx import addnodes
+
+from _ext.page_endings import page_date
+
+
+def reading_order(env, root):
+    """[(part caption, docname)] in the order of the table of contents, depth first."""
+    order, seen = [], set()
+
+    def visit(docname, caption):
+        if docname in seen or docname not in env.all_docs:
+            return
+        seen.add(docname)
+        order.append((caption, docname))
+        for toctree in env.get_doctree(docname).findall(addnodes.toctree):
+            for _title, child in toctree["entries"]:
+                visit(child, caption if docname != root else (toctree.get("caption") or ""))
+
+    visit(root, "")
+    for docname in sorted(env.all_docs):  # pages outside any toctree still count
+        visit(docname, "More")
+    return order
+
+
+def url(app, docname):
+    base = (getattr(app.config, "html_baseurl", "") or "").rstrip("/")
+    uri = app.builder.get_target_uri(docname)
+    return f"{base}/{uri}" if base else uri
+
+
+def description(env, docname):
+    return " ".join(str(env.metadata.get(docname, {}).get("description", "")).split())
+
+
+def write_llms(app, order):
+    env = app.env
+    root = app.config.root_doc
+    lines = [f"# {app.config.project}", "", f"> {description(env, root)}", "",
+             "Each page below is also available as rendered HTML; the whole book as Markdown is in "
+             "llms-full.txt, its claims in claims.json and its link graph in graph.json.", ""]
+    current = None
+    for caption, docname in order:
+        if docname == root:
+            continue
+        if caption != current:
+            lines += ["", f"## {caption or 'Pages'}", ""]
+            current = caption
+        title = env.titles[docname].astext()
+        lines.append(f"- [{title}]({url(app, docname)}): {description(env, docname)}")
+    lines += ["", "## Optional", "", "- [llms-full.txt](llms-full.txt): every page's text as Markdown",
+              "- [claims.json](claims.json): every claim with its status and evidence",
+              "- [graph.json](graph.json): pages, topics, terms, works and claims, and their links",
+              "- [feed.xml](feed.xml): new pages, updates and corrections (Atom)"]
+    (Path(app.outdir) / "llms.txt").write_text("\n".join(lines).replace("\n\n\n", "\n\n") + "\n", encoding="utf-8")
+
+
+# -- Markdown from a doctree: enough for prose, lists, tables and code --------------------------
+
+def inline(node):
+    if isinstance(node, nodes.Text):
+        return str(node).replace("\n", " ")
+    if isinstance(node, (nodes.raw, nodes.comment, nodes.system_message, nodes.target, nodes.footnote_reference)):
+        return ""
+    text = "".join(inline(child) for child in node.children)
+    if isinstance(node, (nodes.strong, nodes.emphasis)):
+        mark = "**" if isinstance(node, nodes.strong) else "*"
+        core = text.strip()
+        if not core:
+            return text
+        return (" " if text[:1].isspace() else "") + mark + core + mark + (" " if text[-1:].isspace() else "")
+    if isinstance(node, nodes.literal):
+        return f"`{node.astext()}`"
+    if isinstance(node, nodes.reference) and node.get("refuri", "").startswith(("http://", "https://")):
+        return f"[{text}]({node['refuri']})"
+    return text
+
+
+def block(node, depth):
+    """Markdown lines for one block node."""
+    if isinstance(node, (nodes.raw, nodes.comment, nodes.system_message, nodes.target, addnodes.toctree,
+                         nodes.substitution_definition)):
+        return []
+    if isinstance(node, nodes.section):
+        title = node.next_node(nodes.title)
+        lines = ["#" * min(depth, 6) + " " + inline(title).strip(), ""] if title is not None else []
+        for child in node.children:
+            if child is not title:
+                lines += block(child, depth + 1)
+        return lines
+    if isinstance(node, (nodes.paragraph, nodes.rubric)):
+        return [" ".join(inline(node).split()), ""]
+    if isinstance(node, nodes.literal_block):
+        return ["```", node.astext(), "```", ""]
+    if isinstance(node, (nodes.bullet_list, nodes.enumerated_list)):
+        lines = []
+        start = node.get("start", 1)
+        for number, item in enumerate(node.children, start):
+            marker = f"{number}. " if isinstance(node, nodes.enumerated_list) else "- "
+            body = [line for child in item.children for line in block(child, depth)]
+            body = [line for line in body if line != ""] or [""]
+            lines.append(marker + body[0])
+            lines += ["   " + line for line in body[1:]]
+        return lines + [""]
+    if isinstance(node, nodes.table):
+        rows = [[" ".join(entry.astext().split()).replace("|", "\\|") for entry in row.children]
+                for row in node.findall(nodes.row)]
+        if not rows:
+            return []
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+        return lines + [""]
+    if isinstance(node, nodes.title):
+        title = inline(node).strip()
+        return ["**" + title + "**", ""] if title else []
+    if isinstance(node, nodes.image):
+        return [f"[Figure: {node.get('alt', '')}]", ""]
+    if isinstance(node, (nodes.Element,)) and not isinstance(node, nodes.TextElement):
+        lines = []
+        quoted = isinstance(node, (nodes.Admonition, nodes.sidebar, nodes.block_quote)) or \
+            "margin" in node.get("classes", ())
+        for child in node.children:
+            lines += block(child, depth)
+        if quoted:
+            return ["> " + line if line else ">" for line in lines] + [""]
+        return lines
+    text = " ".join(inline(node).split())
+    return [text, ""] if text else []
+
+
+def page_markdown(app, docname):
+    doctree = app.env.get_and_resolve_doctree(docname, app.builder)
+    lines = []
+    for child in doctree.children:
+        lines += block(child, 1)
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
+def write_llms_full(app, order):
+    parts = [f"# {app.config.project}: the full text\n",
+             "Every page of the book as Markdown, in reading order. Each page starts with a line giving "
+             "its address.\n"]
+    for _caption, docname in order:
+        parts.append(f"\n---\n\nPage: {url(app, docname)}\n\n" + page_markdown(app, docname))
+    (Path(app.outdir) / "llms-full.txt").write_text("".join(parts), encoding="utf-8")
+
+
+# -- Atom --------------------------------------------------------------------------------------
+
+def atom_id(app, *parts):
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join([app.config.project, *parts])))
+
+
+def write_feed(app, order):
+    env = app.env
+    entries = []
+    for _caption, docname in order:
+        corrections = env.page_corrections.get(docname) or []
+        if not corrections:
+            continue
+        title = env.titles[docname].astext()
+        added = corrections[-1][0]
+        kind = "Newsletter issue" if docname.startswith("newsletter/") and docname.endswith("/index") else "Page"
+        entries.append((added, atom_id(app, docname), f"{kind}: {title}", url(app, docname),
+                        description(env, docname)))
+        for number, (date, text) in enumerate(reversed(corrections)):
+            if number == 0 and text == "Page added.":
+                continue
+            entries.append((date, atom_id(app, docname, date, str(number)), f"Update to \u201c{title}\u201d",
+                            url(app, docname) + "#updates-and-corrections", text))
+    entries.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+    updated = entries[0][0] if entries else page_date(app, app.config.root_doc)
+    xml = ['<?xml version="1.0" encoding="utf-8"?>',
+           '<feed xmlns="http://www.w3.org/2005/Atom">',
+           f"  <title>{escape(app.config.project)}</title>",
+           f"  <subtitle>{escape(description(env, app.config.root_doc))}</subtitle>",
+           f"  <id>{atom_id(app, 'feed')}</id>",
+           f"  <updated>{updated}T00:00:00Z</updated>",
+           f"  <author><name>{escape(app.config.author)}</name></author>",
+           f"  <link rel=\"alternate\" href={quoteattr(url(app, app.config.root_doc))}/>",
+           "  <link rel=\"self\" href=\"feed.xml\"/>"]
+    for date, entry_id, title, link, summary in entries:
+        xml += ["  <entry>", f"    <title>{escape(title)}</title>", f"    <id>{entry_id}</id>",
+                f"    <updated>{date}T00:00:00Z</updated>", f"    <link href={quoteattr(link)}/>",
+                f"    <summary>{escape(summary)}</summary>", "  </entry>"]
+    xml.append("</feed>")
+    (Path(app.outdir) / "feed.xml").write_text("\n".join(xml) + "\n", encoding="utf-8")
+
+
+def write_exports(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    order = reading_order(app.env, app.config.root_doc)
+    write_llms(app, order)
+    write_llms_full(app, order)
+    write_feed(app, order)
+
+
+def setup(app):
+    app.setup_extension("_ext.page_endings")
+    app.connect("build-finished", write_exports)
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
