@@ -6,8 +6,8 @@ Sections: project, general, MyST, bibliography, HTML, local extensions.
 import os
 import subprocess
 import sys
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
@@ -17,9 +17,12 @@ sys.path.insert(0, str(ROOT))
 # commit, never from the clock, so two builds of one commit are byte-identical.
 if "SOURCE_DATE_EPOCH" not in os.environ:
     try:
-        os.environ["SOURCE_DATE_EPOCH"] = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip() or "0"
+        os.environ["SOURCE_DATE_EPOCH"] = (
+            subprocess.run(
+                ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
+            ).stdout.strip()
+            or "0"
+        )
     except (OSError, subprocess.CalledProcessError):
         os.environ["SOURCE_DATE_EPOCH"] = "0"  # not a git checkout (e.g. an unpacked archive)
 
@@ -35,8 +38,11 @@ release = version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="
 repository_url = os.environ.get("BOOK_REPOSITORY_URL", "https://github.com/annotated-ai-policy/reader")
 # Where the published book lives: canonical links, the sitemap, social previews and the
 # 404 page's links all start here. The deploy sets BOOK_BASEURL; Read the Docs sets its own.
-html_baseurl = (os.environ.get("BOOK_BASEURL") or os.environ.get("READTHEDOCS_CANONICAL_URL")
-                or "https://annotated-ai-policy.github.io/reader/")
+html_baseurl = (
+    os.environ.get("BOOK_BASEURL")
+    or os.environ.get("READTHEDOCS_CANONICAL_URL")
+    or "https://annotated-ai-policy.github.io/reader/"
+)
 
 # -- General --------------------------------------------------------------------
 extensions = [
@@ -78,8 +84,20 @@ extensions = [
 ]
 nitpicky = True
 exclude_patterns = [
-    "_build", ".venv", "README.md", "CONTRIBUTING.md", "ARCHITECTURE.md", "LICENSE*", "page-templates", "bench",
-    "tests", "requirements", ".pytest_cache", "_data", "node_modules", ".github",
+    "_build",
+    ".venv",
+    "README.md",
+    "CONTRIBUTING.md",
+    "ARCHITECTURE.md",
+    "LICENSE*",
+    "page-templates",
+    "bench",
+    "tests",
+    "requirements",
+    ".pytest_cache",
+    "_data",
+    "node_modules",
+    ".github",
 ]
 suppress_warnings = [
     # Each page ends with its own reference list, so a work cited on two pages is
@@ -163,8 +181,8 @@ notfound_urls_prefix = urlsplit(html_baseurl).path  # "/reader/": the 404 page i
 notfound_context = {
     "title": "Page not found",
     "body": "<h1>Page not found</h1>\n<p>No page of the book lives at this address; it may have moved. "
-            "Search the book, or start again from <a href='%sindex.html'>the landing page</a>.</p>"
-            % notfound_urls_prefix,
+    "Search the book, or start again from <a href='%sindex.html'>the landing page</a>.</p>"
+    % notfound_urls_prefix,
 }
 
 # -- EPUB -------------------------------------------------------------------------
@@ -181,8 +199,14 @@ page_metadata_source_pages = ["essays/*", "newsletter/*/*", "!essays/index"]
 # The anatomy every annotated page follows unless it is a draft (_ext/anatomy.py); an
 # issue's overview page introduces its sections and is exempt. CONTRIBUTING.md explains.
 anatomy_exempt = ["newsletter/*/index"]
-anatomy_sections = [["The argument, step by step", "The story, step by step"], "Context", "Fact check", "Where it connects",
-                    "Questions to think about", "References"]
+anatomy_sections = [
+    ["The argument, step by step", "The story, step by step"],
+    "Context",
+    "Fact check",
+    "Where it connects",
+    "Questions to think about",
+    "References",
+]
 anatomy_min_margin_notes = 6
 anatomy_min_words = 800
 anatomy_min_links = 3
@@ -194,8 +218,14 @@ overview_pages = {
     "topics/index": ["essays/*", "newsletter/*/*"],
 }
 page_metadata_tags = [
-    "open-source", "regulation", "safety", "decentralization",
-    "compute", "robots", "consciousness", "forecasting",
+    "open-source",
+    "regulation",
+    "safety",
+    "decentralization",
+    "compute",
+    "robots",
+    "consciousness",
+    "forecasting",
 ]
 # What contributed pages may contain (_ext/content_policy.py): no directive that reads
 # files or writes raw markup is allowed; name one here only after review.

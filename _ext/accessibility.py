@@ -28,13 +28,15 @@ TOGGLE = '<summary><span class="toctree-toggle"'
 LABELLED_TOGGLE = '<summary aria-label="Show or hide this section\'s pages"><span class="toctree-toggle"'
 
 
-def fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-             doctree: nodes.document | None) -> None:
+def fix_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
     """Relabel the bibliography's list items and the navigation's toggles of one page."""
     if "body" in context:
         context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
     generate = context.get("generate_toctree_html")
     if generate is not None:
+
         @functools.wraps(generate)
         def labelled(*args, **kwargs):
             return str(generate(*args, **kwargs)).replace(TOGGLE, LABELLED_TOGGLE)

@@ -41,7 +41,9 @@ def _matches(docname, patterns):
 
 def is_annotated(docname, config):
     """Whether the anatomy applies to a page (drafts aside): the book's one definition."""
-    return _matches(docname, config.page_metadata_source_pages) and not _matches(docname, config.anatomy_exempt)
+    return _matches(docname, config.page_metadata_source_pages) and not _matches(
+        docname, config.anatomy_exempt
+    )
 
 
 def _title_line(env, docname):
@@ -86,23 +88,35 @@ def problems(doctree, docname, config):
             yield "no '## %s' section" % "' or '## ".join(alternatives), None
     margins = [n for n in doctree.findall(nodes.Element) if "margin" in n.get("classes", [])]
     if len(margins) < config.anatomy_min_margin_notes:
-        yield "%d margin notes; an annotated page needs at least %d" % (
-            len(margins), config.anatomy_min_margin_notes), None
+        yield (
+            "%d margin notes; an annotated page needs at least %d"
+            % (len(margins), config.anatomy_min_margin_notes),
+            None,
+        )
     text = doctree.astext()
     references = sections.get("References")
     if references is not None:
         text = text.replace(references.astext(), "")
     words = len(text.split())
     if words < config.anatomy_min_words:
-        yield "%d words; an annotated page needs at least %d, not counting its references" % (
-            words, config.anatomy_min_words), None
+        yield (
+            "%d words; an annotated page needs at least %d, not counting its references"
+            % (words, config.anatomy_min_words),
+            None,
+        )
     linked = _linked_pages(doctree, docname)
     if len(linked) < config.anatomy_min_links:
-        yield "links to %d other pages of the book (%s); an annotated page needs at least %d, not counting " \
-              "the glossary and the bibliography" % (len(linked), ", ".join(sorted(linked)) or "none",
-                                                     config.anatomy_min_links), None
-    if not any("bibtex" in " ".join(n.get("classes", [])) for n in doctree.findall(nodes.Element)) \
-            and references is not None and not references.findall(nodes.citation):
+        yield (
+            "links to %d other pages of the book (%s); an annotated page needs at least %d, not counting "
+            "the glossary and the bibliography"
+            % (len(linked), ", ".join(sorted(linked)) or "none", config.anatomy_min_links),
+            None,
+        )
+    if (
+        not any("bibtex" in " ".join(n.get("classes", [])) for n in doctree.findall(nodes.Element))
+        and references is not None
+        and not references.findall(nodes.citation)
+    ):
         yield "cites no work", None
 
 
@@ -113,7 +127,9 @@ def check_anatomy(app, doctree, docname):
         return
     line = _title_line(app.env, docname)
     for message, at in problems(doctree, docname, app.config):
-        logger.warning("anatomy: " + message, location=(docname, at or line), type="anatomy", subtype="minimum")
+        logger.warning(
+            "anatomy: " + message, location=(docname, at or line), type="anatomy", subtype="minimum"
+        )
 
 
 def setup(app):

@@ -46,8 +46,12 @@ def _text(node, link):
         return str(node)
     if isinstance(node, addnodes.pending_xref) and node.get("refdomain") == "cite":
         return ""  # a citation's key is not prose
-    if isinstance(node, addnodes.pending_xref) and node.get("refdomain") == "std" \
-            and node.get("reftype") in KINDS and not node.get("refexplicit"):
+    if (
+        isinstance(node, addnodes.pending_xref)
+        and node.get("refdomain") == "std"
+        and node.get("reftype") in KINDS
+        and not node.get("refexplicit")
+    ):
         text = "\x00%s:%s\x00" % (node["reftype"], node["reftarget"])
     else:
         text = "".join(_text(child, link) for child in node.children)
@@ -76,7 +80,11 @@ def sentence_around(node):
         lo = max(0, at - MAX_CONTEXT // 2)
         lo = text.rfind(" ", 0, lo) + 1 if lo else 0
         hi = text.find(" ", lo + MAX_CONTEXT)
-        text = ("\u2026" if lo else "") + text[lo:hi if hi > 0 else None].strip() + ("\u2026" if hi > 0 else "")
+        text = (
+            ("\u2026" if lo else "")
+            + text[lo : hi if hi > 0 else None].strip()
+            + ("\u2026" if hi > 0 else "")
+        )
     return re.sub(r"\s+([.,;:])", r"\1", text.replace("\x01", "").replace("\x02", ""))
 
 
@@ -102,8 +110,11 @@ def collect(app, doctree):
             continue
         target = node["reftarget"]
         if node["reftype"] == "doc":
-            target = target[1:] if target.startswith("/") else posixpath.normpath(
-                posixpath.join(posixpath.dirname(docname), target))
+            target = (
+                target[1:]
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(posixpath.dirname(docname), target))
+            )
         links.append((node["reftype"], target, sentence_around(node)))
     app.env.backlinks_out[docname] = links
 

@@ -56,11 +56,11 @@ def read_entries(path):
     for n, match in enumerate(matches):
         end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
         line = text.count("\n", 0, match.start()) + 1
-        chunk = text[match.start():end]
+        chunk = text[match.start() : end]
         try:
             data = Parser().parse_string(chunk)
             entry = next(iter(data.entries.values()), None)
-        except Exception:  # noqa: BLE001 (pybtex raises many kinds; the message below names the line)
+        except Exception:
             entry = None
         fields = {k.lower(): str(v) for k, v in entry.fields.items()} if entry is not None else None
         persons = {k.lower() for k, v in entry.persons.items() if v} if entry is not None else set()
@@ -73,7 +73,10 @@ def _problems(kind, fields, persons, groups):
         yield "has no fields"
         return
     if kind not in REQUIRED:
-        yield "has type @%s, which the book does not use (use one of: %s)" % (kind, ", ".join(sorted(REQUIRED)))
+        yield "has type @%s, which the book does not use (use one of: %s)" % (
+            kind,
+            ", ".join(sorted(REQUIRED)),
+        )
         return
     present = set(fields) | persons
     missing = sorted(REQUIRED[kind] - present)
@@ -86,7 +89,9 @@ def _problems(kind, fields, persons, groups):
     words = {w.strip() for w in fields.get("keywords", "").split(",")}
     if groups and not words & set(groups):
         yield "has keywords %r, naming no group of the bibliography page (%s)" % (
-            fields.get("keywords", ""), ", ".join(groups))
+            fields.get("keywords", ""),
+            ", ".join(groups),
+        )
     url = fields.get("url")
     if url is not None and not re.match(r"https?://", url.strip(), re.I):
         yield "has url %r, which is not an http(s) URL" % url[:80]
@@ -105,12 +110,21 @@ def check_bibfiles(app):
                 _warn("bibliography entry has no key", path, line, "entry")
                 continue
             if fields is None:
-                _warn("bibliography entry '%s' cannot be read; check its braces, commas and quotes" % key,
-                      path, line, "entry")
+                _warn(
+                    "bibliography entry '%s' cannot be read; check its braces, commas and quotes" % key,
+                    path,
+                    line,
+                    "entry",
+                )
                 continue
             if key.lower() in first:
-                _warn("duplicate bibliography key '%s' (first defined at line %d); the second entry would be "
-                      "dropped" % (key, first[key.lower()][2]), path, line, "duplicate")
+                _warn(
+                    "duplicate bibliography key '%s' (first defined at line %d); the second entry would be "
+                    "dropped" % (key, first[key.lower()][2]),
+                    path,
+                    line,
+                    "duplicate",
+                )
                 continue
             first[key.lower()] = (key, path, line)
             for problem in _problems(kind, fields, persons, app.config.bib_keyword_groups):
@@ -136,7 +150,12 @@ def check_cited(app, env):
     cited = {target.key.lower() for ref in domain.citation_refs for target in ref.targets}
     for lower, (key, path, line) in sorted(getattr(env, "bib_checks_lines", {}).items()):
         if lower not in cited:
-            _warn("bibliography entry '%s' is cited by no page; cite it or remove it" % key, path, line, "uncited")
+            _warn(
+                "bibliography entry '%s' is cited by no page; cite it or remove it" % key,
+                path,
+                line,
+                "uncited",
+            )
 
 
 def setup(app):

@@ -49,7 +49,9 @@ def author_year_label(entry):
     """'Radford et al. 2019', 'Shevlane and Dafoe 2020', 'OpenAI 2023'."""
     names = _names(entry)
     if not names:
-        who = _plain(entry.fields.get("organization") or entry.fields.get("publisher") or entry.fields["title"])
+        who = _plain(
+            entry.fields.get("organization") or entry.fields.get("publisher") or entry.fields["title"]
+        )
     elif len(names) == 1:
         who = _surname(names[0])
     elif len(names) == 2:
@@ -117,7 +119,7 @@ def _shorten_authors(paragraph, entry):
         return None
     for old in leading[1:]:
         paragraph.remove(old)
-    paragraph.replace(leading[0], nodes.Text(", ".join(parts[:SHOWN]) + ", et al." + first[end + 1:]))
+    paragraph.replace(leading[0], nodes.Text(", ".join(parts[:SHOWN]) + ", et al." + first[end + 1 :]))
     block = details(summary="All %d authors" % len(names), classes=["all-authors"])
     block += nodes.paragraph("", authors + ".")
     return block
@@ -129,12 +131,12 @@ def _raw_entries(srcdir, bibfiles):
     for bibfile in bibfiles:
         text = (Path(srcdir) / bibfile).read_text(encoding="utf-8")
         for match in re.finditer(r"^@\w+\s*\{\s*([^,\s]+)\s*,", text, re.M):
-            depth, i = 0, text.index("{", match.start())
-            for i in range(i, len(text)):
+            depth, start = 0, text.index("{", match.start())
+            for i in range(start, len(text)):
                 depth += {"{": 1, "}": -1}.get(text[i], 0)
                 if depth == 0:
                     break
-            raw[match.group(1)] = text[match.start():i + 1]
+            raw[match.group(1)] = text[match.start() : i + 1]
     return raw
 
 
@@ -158,8 +160,14 @@ def _cited_in(app, fromdocname, key, places):
         para += nodes.reference("", env.titles[doc].astext(), internal=True, refuri="%s#%s" % (uri, ids[0]))
         for m, ref_id in enumerate(ids[1:], 2):
             para += nodes.Text(" ")
-            para += nodes.reference("", str(m), internal=True, refuri="%s#%s" % (uri, ref_id),
-                                    reftitle="Citation %d on that page" % m, classes=["cited-again"])
+            para += nodes.reference(
+                "",
+                str(m),
+                internal=True,
+                refuri="%s#%s" % (uri, ref_id),
+                reftitle="Citation %d on that page" % m,
+                classes=["cited-again"],
+            )
     return para
 
 
@@ -205,14 +213,18 @@ def improve_reference_lists(app, doctree, fromdocname):
     for parent in lists:
         cites = [c for c in parent.children if isinstance(c, nodes.citation) and "book_sort" in c]
         positions = [parent.index(c) for c in cites]
-        for position, cite in zip(positions, sorted(cites, key=lambda c: c["book_sort"])):
+        for position, cite in zip(positions, sorted(cites, key=lambda c: c["book_sort"]), strict=False):
             parent.children[position] = cite
         for cite in cites:
             del cite["book_sort"]
 
 
 def add_script(app, pagename, templatename, context, doctree):
-    if pagename in app.config.bibliography_docnames and app.builder.format == "html" and app.builder.name != "epub":
+    if (
+        pagename in app.config.bibliography_docnames
+        and app.builder.format == "html"
+        and app.builder.name != "epub"
+    ):
         app.add_js_file("bibliography.js", defer="defer")
 
 

@@ -45,15 +45,27 @@ BIBFILE = "references.bib"
 REPO = Path(__file__).resolve().parent.parent
 
 STATUS_LABELS = {
-    "supported": "Supported", "disputed": "Disputed", "unsupported": "Unsupported",
-    "unverifiable": "Unverifiable", "came-true": "Came true", "partly": "Partly came true",
-    "not-yet": "Not yet", "wrong": "Wrong", "contested": "Contested", "consensus": "Consensus",
+    "supported": "Supported",
+    "disputed": "Disputed",
+    "unsupported": "Unsupported",
+    "unverifiable": "Unverifiable",
+    "came-true": "Came true",
+    "partly": "Partly came true",
+    "not-yet": "Not yet",
+    "wrong": "Wrong",
+    "contested": "Contested",
+    "consensus": "Consensus",
 }
-KIND_LABELS = {"empirical": "Empirical", "forecast": "Forecast", "normative": "Normative",
-               "definitional": "Definitional"}
+KIND_LABELS = {
+    "empirical": "Empirical",
+    "forecast": "Forecast",
+    "normative": "Normative",
+    "definitional": "Definitional",
+}
 
 
 # -- Loading and validation (no Sphinx needed: the stale report uses it too) -------------------
+
 
 def _node_at(root, path):
     """The YAML node at a jsonschema error path, or the deepest one that exists."""
@@ -91,7 +103,9 @@ def load_claims(srcdir):
     schema = json.loads((REPO / SCHEMA).read_text(encoding="utf-8"))
     validator = Draft202012Validator(schema)
     bib = srcdir / BIBFILE
-    bib_keys = set(re.findall(r"^@\w+\{([^,\s]+),", bib.read_text(encoding="utf-8") if bib.exists() else "", re.M))
+    bib_keys = set(
+        re.findall(r"^@\w+\{([^,\s]+),", bib.read_text(encoding="utf-8") if bib.exists() else "", re.M)
+    )
     page_of = _source(srcdir)
     claims, problems = {}, []
     for path in sorted((srcdir / CLAIMS_DIR).rglob("*.yaml")):
@@ -135,14 +149,22 @@ def load_claims(srcdir):
             cid = claim["id"]
             if cid in claims:
                 other = claims[cid]
-                problems.append((f"{rel}:{line}", f"claim '{cid}', field 'id': already used at "
-                                                  f"{other['file']}:{other['line']}"))
+                problems.append(
+                    (
+                        f"{rel}:{line}",
+                        f"claim '{cid}', field 'id': already used at {other['file']}:{other['line']}",
+                    )
+                )
                 continue
             missing = [key for key in claim["evidence"] if key not in bib_keys]
             for key in missing:
                 node = _node_at(root, ["claims", index, "evidence"])
-                problems.append((f"{rel}:{node.start_mark.line + 1}",
-                                 f"claim '{cid}', field 'evidence': '{key}' is not a key of {BIBFILE}"))
+                problems.append(
+                    (
+                        f"{rel}:{node.start_mark.line + 1}",
+                        f"claim '{cid}', field 'evidence': '{key}' is not a key of {BIBFILE}",
+                    )
+                )
             if missing:
                 continue
             claims[cid] = dict(claim, page=page_of(path), file=rel, line=line)
@@ -152,14 +174,21 @@ def load_claims(srcdir):
 def claim_record(claim, uri):
     """One entry of claims.json."""
     return {
-        "id": claim["id"], "page": uri, "who": claim["who"], "when": claim["when"],
-        "kind": claim["kind"], "status": claim["status"], "statement": claim["statement"],
-        "evidence": list(claim["evidence"]), "as_of": claim["as_of"],
+        "id": claim["id"],
+        "page": uri,
+        "who": claim["who"],
+        "when": claim["when"],
+        "kind": claim["kind"],
+        "status": claim["status"],
+        "statement": claim["statement"],
+        "evidence": list(claim["evidence"]),
+        "as_of": claim["as_of"],
         "review_by": claim.get("review_by"),
     }
 
 
 # -- Sphinx: data, directives, checks ---------------------------------------------------------
+
 
 class claim_card(nodes.container):
     """A claim's card; its cite block is filled in once titles and URLs are known."""
@@ -177,8 +206,9 @@ def load(app):
 
 def _badge(claim):
     status = claim["status"]
-    return nodes.inline("", "Status: " + STATUS_LABELS[status],
-                        classes=["claim-status", "claim-status-" + status])
+    return nodes.inline(
+        "", "Status: " + STATUS_LABELS[status], classes=["claim-status", "claim-status-" + status]
+    )
 
 
 class ClaimDirective(SphinxDirective):
@@ -191,26 +221,50 @@ class ClaimDirective(SphinxDirective):
         cid = self.arguments[0]
         claim = self.env.app.claims.get(cid)
         if claim is None:
-            logger.warning("unknown claim '%s': no valid entry in %s/", cid, CLAIMS_DIR,
-                           location=self.get_location(), type="claims", subtype="card")
+            logger.warning(
+                "unknown claim '%s': no valid entry in %s/",
+                cid,
+                CLAIMS_DIR,
+                location=self.get_location(),
+                type="claims",
+                subtype="card",
+            )
             return []
         self.env.note_dependency(self.env.app.srcdir / claim["file"])
         if claim["page"] != self.env.docname:
-            logger.warning("claim '%s' belongs to page '%s' (%s:%s), not to this page", cid, claim["page"],
-                           claim["file"], claim["line"], location=self.get_location(),
-                           type="claims", subtype="card")
+            logger.warning(
+                "claim '%s' belongs to page '%s' (%s:%s), not to this page",
+                cid,
+                claim["page"],
+                claim["file"],
+                claim["line"],
+                location=self.get_location(),
+                type="claims",
+                subtype="card",
+            )
             return []
         std = self.env.domains.standard_domain
         if cid in std.anonlabels and std.anonlabels[cid][0] != self.env.docname:
-            logger.warning("claim '%s' clashes with a label on page '%s'", cid, std.anonlabels[cid][0],
-                           location=self.get_location(), type="claims", subtype="card")
+            logger.warning(
+                "claim '%s' clashes with a label on page '%s'",
+                cid,
+                std.anonlabels[cid][0],
+                location=self.get_location(),
+                type="claims",
+                subtype="card",
+            )
             return []
         std.anonlabels[cid] = (self.env.docname, cid)
         std.labels[cid] = (self.env.docname, cid, f"Claim {cid}")
         placed = self.env.claims_placed.setdefault(self.env.docname, [])
         if cid in placed:
-            logger.warning("claim '%s' is placed twice on this page", cid, location=self.get_location(),
-                           type="claims", subtype="card")
+            logger.warning(
+                "claim '%s' is placed twice on this page",
+                cid,
+                location=self.get_location(),
+                type="claims",
+                subtype="card",
+            )
             return []
         placed.append(cid)
 
@@ -236,13 +290,23 @@ class ClaimDirective(SphinxDirective):
             meta += nodes.Text(claim["review_by"])
         card += meta
         if claim.get("note"):
-            card += nodes.paragraph("", "", nodes.strong("", "The book's reading: "),
-                                    nodes.Text(claim["note"]), classes=["claim-note"])
+            card += nodes.paragraph(
+                "",
+                "",
+                nodes.strong("", "The book's reading: "),
+                nodes.Text(claim["note"]),
+                classes=["claim-note"],
+            )
         # The evidence goes through MyST so that each key is a real citation: it links to the
         # page's reference list and shows a preview on hover, like any other citation.
         evidence = nodes.container(classes=["claim-evidence"])
-        self.state.nested_parse(StringList(["**Evidence:** {cite:p}`" + ",".join(claim["evidence"]) + "`"],
-                                           self.get_source_info()[0]), self.content_offset, evidence)
+        self.state.nested_parse(
+            StringList(
+                ["**Evidence:** {cite:p}`" + ",".join(claim["evidence"]) + "`"], self.get_source_info()[0]
+            ),
+            self.content_offset,
+            evidence,
+        )
         card += evidence.children
         card += claim_cite(claim_id=cid)
         return [card]
@@ -269,19 +333,44 @@ class ClaimsLedgerDirective(SphinxDirective):
         group += nodes.thead("", head_row)
         body = nodes.tbody()
         for claim in sorted(claims.values(), key=lambda c: (c["page"], c["id"])):
-            ref = addnodes.pending_xref("", nodes.inline("", claim["id"]), refdomain="std", reftype="ref",
-                                        reftarget=claim["id"], refexplicit=True, refwarn=True,
-                                        refdoc=self.env.docname)
-            page = addnodes.pending_xref("", nodes.inline("", source_name(claim["page"])), refdomain="std",
-                                         reftype="doc", reftarget="/" + claim["page"], refexplicit=True,
-                                         refwarn=True, refdoc=self.env.docname)
+            ref = addnodes.pending_xref(
+                "",
+                nodes.inline("", claim["id"]),
+                refdomain="std",
+                reftype="ref",
+                reftarget=claim["id"],
+                refexplicit=True,
+                refwarn=True,
+                refdoc=self.env.docname,
+            )
+            page = addnodes.pending_xref(
+                "",
+                nodes.inline("", source_name(claim["page"])),
+                refdomain="std",
+                reftype="doc",
+                reftarget="/" + claim["page"],
+                refexplicit=True,
+                refwarn=True,
+                refdoc=self.env.docname,
+            )
             cells = [
                 nodes.paragraph("", "", ref),
                 # A link to the card, so the table's statements are not prose of this page
                 # (no glossary links expected here, unlike on the page that discusses them).
-                nodes.paragraph("", "", addnodes.pending_xref(
-                    "", nodes.inline("", claim["statement"]), refdomain="std", reftype="ref",
-                    reftarget=claim["id"], refexplicit=True, refwarn=True, refdoc=self.env.docname)),
+                nodes.paragraph(
+                    "",
+                    "",
+                    addnodes.pending_xref(
+                        "",
+                        nodes.inline("", claim["statement"]),
+                        refdomain="std",
+                        reftype="ref",
+                        reftarget=claim["id"],
+                        refexplicit=True,
+                        refwarn=True,
+                        refdoc=self.env.docname,
+                    ),
+                ),
                 nodes.paragraph("", "", page),
                 nodes.paragraph("", claim["who"]),
                 nodes.paragraph("", KIND_LABELS[claim["kind"]]),
@@ -336,22 +425,43 @@ def check_sections(app, doctree):
             section = section.parent
         ids = section["ids"] if section is not None else []
         if claim["section"] not in ids:
-            logger.warning("claim '%s', field 'section': the card is in section '%s', but %s:%s says '%s'",
-                           claim["id"], ids[-1] if ids else "(none)", claim["file"], claim["line"],
-                           claim["section"], location=card, type="claims", subtype="card")
+            logger.warning(
+                "claim '%s', field 'section': the card is in section '%s', but %s:%s says '%s'",
+                claim["id"],
+                ids[-1] if ids else "(none)",
+                claim["file"],
+                claim["line"],
+                claim["section"],
+                location=card,
+                type="claims",
+                subtype="card",
+            )
 
 
 def check_placed(app, env):
     placed = {cid: doc for doc, ids in env.claims_placed.items() for cid in ids}
     for cid, claim in app.claims.items():
         if claim["page"] not in env.all_docs:
-            logger.warning("claim '%s': %s names page '%s', which does not exist", cid, claim["file"],
-                           claim["page"], location=f"{claim['file']}:{claim['line']}", type="claims",
-                           subtype="data")
+            logger.warning(
+                "claim '%s': %s names page '%s', which does not exist",
+                cid,
+                claim["file"],
+                claim["page"],
+                location=f"{claim['file']}:{claim['line']}",
+                type="claims",
+                subtype="data",
+            )
         elif cid not in placed:
-            logger.warning("claim '%s' is not shown on its page: add ':::{claim} %s' to section '%s' of %s",
-                           cid, cid, claim["section"], env.doc2path(claim["page"], False),
-                           location=f"{claim['file']}:{claim['line']}", type="claims", subtype="data")
+            logger.warning(
+                "claim '%s' is not shown on its page: add ':::{claim} %s' to section '%s' of %s",
+                cid,
+                cid,
+                claim["section"],
+                env.doc2path(claim["page"], False),
+                location=f"{claim['file']}:{claim['line']}",
+                type="claims",
+                subtype="data",
+            )
 
 
 def page_url(app, docname):
@@ -364,23 +474,32 @@ def cite_block(app, claim, docname):
     title = app.env.titles[docname].astext() if docname in app.env.titles else docname
     url = page_url(app, docname) + "#" + claim["id"]
     status = STATUS_LABELS[claim["status"]].lower()
-    text = (f"{app.config.project}, \u201cClaim {claim['id']}\u201d, on the page \u201c{title}\u201d: "
-            f"{claim['who']} ({claim['when']}), {KIND_LABELS[claim['kind']].lower()}, {status} "
-            f"as of {claim['as_of']}. {url}")
-    bibtex = "\n".join([
-        f"@misc{{reader-{claim['id']},",
-        f"  title        = {{Claim {claim['id']}: {claim['statement']}}},",
-        f"  author       = {{{{{app.config.author}}}}},",
-        f"  howpublished = {{{app.config.project}, page \u201c{title}\u201d}},",
-        f"  year         = {{{claim['as_of'][:4]}}},",
-        f"  note         = {{Claim by {claim['who']} ({claim['when']}); status: {status}, as of {claim['as_of']}}},",
-        f"  url          = {{{url}}},",
-        "}",
-    ])
-    return nodes.raw("", (
-        '<details class="claim-cite"><summary>Cite this claim</summary>'
-        f'<p class="claim-cite-text">{html.escape(text)}</p>'
-        f'<pre class="claim-cite-bibtex">{html.escape(bibtex)}</pre></details>'), format="html")
+    text = (
+        f"{app.config.project}, \u201cClaim {claim['id']}\u201d, on the page \u201c{title}\u201d: "
+        f"{claim['who']} ({claim['when']}), {KIND_LABELS[claim['kind']].lower()}, {status} "
+        f"as of {claim['as_of']}. {url}"
+    )
+    bibtex = "\n".join(
+        [
+            f"@misc{{reader-{claim['id']},",
+            f"  title        = {{Claim {claim['id']}: {claim['statement']}}},",
+            f"  author       = {{{{{app.config.author}}}}},",
+            f"  howpublished = {{{app.config.project}, page \u201c{title}\u201d}},",
+            f"  year         = {{{claim['as_of'][:4]}}},",
+            f"  note         = {{Claim by {claim['who']} ({claim['when']}); status: {status}, as of {claim['as_of']}}},",
+            f"  url          = {{{url}}},",
+            "}",
+        ]
+    )
+    return nodes.raw(
+        "",
+        (
+            '<details class="claim-cite"><summary>Cite this claim</summary>'
+            f'<p class="claim-cite-text">{html.escape(text)}</p>'
+            f'<pre class="claim-cite-bibtex">{html.escape(bibtex)}</pre></details>'
+        ),
+        format="html",
+    )
 
 
 def fill_cites(app, doctree, docname):
@@ -390,8 +509,9 @@ def fill_cites(app, doctree, docname):
 
 
 def add_script(app, pagename, templatename, context, doctree):
-    if doctree is not None and (pagename in app.env.claims_ledger_pages
-                                or next(doctree.findall(claim_card), None) is not None):
+    if doctree is not None and (
+        pagename in app.env.claims_ledger_pages or next(doctree.findall(claim_card), None) is not None
+    ):
         app.add_css_file("claims.css")
         app.add_js_file("claims.js", defer="defer")
 
@@ -400,9 +520,11 @@ def write_json(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     sections = {cid: claim["section"] for cid, claim in app.claims.items()}
-    records = [claim_record(claim, app.builder.get_target_uri(claim["page"]) + "#" + sections[cid])
-               for cid, claim in sorted(app.claims.items(), key=lambda item: (item[1]["page"], item[0]))
-               if claim["page"] in app.env.all_docs]
+    records = [
+        claim_record(claim, app.builder.get_target_uri(claim["page"]) + "#" + sections[cid])
+        for cid, claim in sorted(app.claims.items(), key=lambda item: (item[1]["page"], item[0]))
+        if claim["page"] in app.env.all_docs
+    ]
     out = Path(app.outdir) / "claims.json"
     out.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -433,17 +555,22 @@ def setup(app):
 
 # -- make stale ---------------------------------------------------------------------------------
 
+
 def stale_report(srcdir, today, max_age_days):
     claims, problems = load_claims(srcdir)
     lines = [f"{where}: {message}" for where, message in problems]
     overdue = [c for c in claims.values() if c.get("review_by") and c["review_by"] < today.isoformat()]
     old = [c for c in claims.values() if (today - date.fromisoformat(c["as_of"])).days > max_age_days]
     lines.append(f"Forecasts past their review_by date ({today.isoformat()}): {len(overdue)}")
-    lines += [f"  {c['id']}: review by {c['review_by']} ({c['file']}:{c['line']})"
-              for c in sorted(overdue, key=lambda c: c["review_by"])]
+    lines += [
+        f"  {c['id']}: review by {c['review_by']} ({c['file']}:{c['line']})"
+        for c in sorted(overdue, key=lambda c: c["review_by"])
+    ]
     lines.append(f"Claims judged more than {max_age_days} days ago: {len(old)}")
-    lines += [f"  {c['id']}: as of {c['as_of']} ({c['file']}:{c['line']})"
-              for c in sorted(old, key=lambda c: c["as_of"])]
+    lines += [
+        f"  {c['id']}: as of {c['as_of']} ({c['file']}:{c['line']})"
+        for c in sorted(old, key=lambda c: c["as_of"])
+    ]
     return "\n".join(lines)
 
 

@@ -65,9 +65,12 @@ def _allowed(config, name):
 
 def _deny(directive, name):
     env = directive.state.document.settings.env
-    _warn("the '%s' directive is not allowed in contributed pages (content policy; "
-          "content_policy_allowed_directives in conf.py)" % name,
-          (env.docname, directive.lineno), "directive")
+    _warn(
+        "the '%s' directive is not allowed in contributed pages (content policy; "
+        "content_policy_allowed_directives in conf.py)" % name,
+        (env.docname, directive.lineno),
+        "directive",
+    )
     return []
 
 
@@ -81,9 +84,14 @@ def _guard(name, base):
             optional_arguments = base.optional_arguments
             final_argument_whitespace = base.final_argument_whitespace
             has_content = base.has_content
-            option_spec = dict(base.option_spec or {}, **{"relative-images": directives.flag,
-                                                           "relative-docs": directives.path,
-                                                           "heading-offset": directives.nonnegative_int})
+            option_spec = dict(
+                base.option_spec or {},
+                **{
+                    "relative-images": directives.flag,
+                    "relative-docs": directives.path,
+                    "heading-offset": directives.nonnegative_int,
+                },
+            )
 
             def run(self):
                 return _deny(self, name)
@@ -96,7 +104,9 @@ def _guard(name, base):
         def run(self):
             config = self.state.document.settings.env.config
             if name == "csv-table":
-                if ("file" in self.options or "url" in self.options) and not _allowed(config, "csv-table :file:"):
+                if ("file" in self.options or "url" in self.options) and not _allowed(
+                    config, "csv-table :file:"
+                ):
                     return _deny(self, "csv-table :file:")
             elif not _allowed(config, name):
                 return _deny(self, name)
@@ -129,8 +139,12 @@ _upstream_render_restructuredtext = DocutilsRenderer.render_restructuredtext
 def _render_restructuredtext(self, token):
     env = self.sphinx_env
     if env is not None and not _allowed(env.config, "eval-rst"):
-        _warn("the 'eval-rst' block is not allowed in contributed pages (content policy; "
-              "content_policy_allowed_directives in conf.py)", (env.docname, token_line(token, 1)), "directive")
+        _warn(
+            "the 'eval-rst' block is not allowed in contributed pages (content policy; "
+            "content_policy_allowed_directives in conf.py)",
+            (env.docname, token_line(token, 1)),
+            "directive",
+        )
         return None
     return _upstream_render_restructuredtext(self, token)
 
@@ -163,7 +177,10 @@ def _url_problem(uri, config):
     if not scheme and not uri.strip().startswith("//"):
         return None  # internal
     if scheme not in config.content_policy_url_schemes:
-        return "URL scheme %r is not allowed (allowed: %s)" % (scheme or "//", ", ".join(config.content_policy_url_schemes))
+        return "URL scheme %r is not allowed (allowed: %s)" % (
+            scheme or "//",
+            ", ".join(config.content_policy_url_schemes),
+        )
     return None
 
 
@@ -184,13 +201,19 @@ def check_doctree(app, doctree):
         if _inline_html_allowed(node, config):
             continue
         snippet = " ".join(node.astext().split())[:60]
-        _warn("raw HTML is not allowed in contributed pages (content policy): %r" % snippet,
-              (docname, _line(node, 1)), "raw_html")
+        _warn(
+            "raw HTML is not allowed in contributed pages (content policy): %r" % snippet,
+            (docname, _line(node, 1)),
+            "raw_html",
+        )
     for node in doctree.findall(nodes.meta):
         if "meta" not in config.content_policy_allowed_directives:
-            _warn("HTML <meta> tags (the meta directive or the html_meta front-matter key) are not allowed "
-                  "in contributed pages (content policy)", (docname, _line(node) or _text_line(source, "html_meta")),
-                  "meta")
+            _warn(
+                "HTML <meta> tags (the meta directive or the html_meta front-matter key) are not allowed "
+                "in contributed pages (content policy)",
+                (docname, _line(node) or _text_line(source, "html_meta")),
+                "meta",
+            )
     for node in doctree.findall(nodes.reference):
         uri = node.get("refuri")
         problem = uri and _url_problem(uri, config)
@@ -202,10 +225,17 @@ def check_doctree(app, doctree):
         if problem:
             _warn("image %r: %s" % (uri[:80], problem), (docname, _line(node, 1)), "url")
         elif urlsplit(uri).netloc or uri.startswith("//"):
-            _warn("image %r is loaded from another host; keep images in the repository" % uri[:80],
-                  (docname, _line(node, 1)), "remote_image")
-        elif "://" not in uri and _outside(env, os.path.join(os.path.dirname(source), uri)
-                                          if not uri.startswith("/") else os.path.join(env.srcdir, uri[1:])):
+            _warn(
+                "image %r is loaded from another host; keep images in the repository" % uri[:80],
+                (docname, _line(node, 1)),
+                "remote_image",
+            )
+        elif "://" not in uri and _outside(
+            env,
+            os.path.join(os.path.dirname(source), uri)
+            if not uri.startswith("/")
+            else os.path.join(env.srcdir, uri[1:]),
+        ):
             _warn("image %r resolves outside the source folder" % uri, (docname, _line(node, 1)), "outside")
             node.replace_self(nodes.inline(text=node.get("alt", "")))  # never copied into the output
     for node in list(doctree.findall(addnodes.download_reference)):
@@ -214,7 +244,11 @@ def check_doctree(app, doctree):
             continue  # a URL, checked as a link
         _, path = env.relfn2path(target, docname)
         if _outside(env, path):
-            _warn("download %r resolves outside the source folder" % target, (docname, _line(node, 1)), "outside")
+            _warn(
+                "download %r resolves outside the source folder" % target,
+                (docname, _line(node, 1)),
+                "outside",
+            )
             node.replace_self(nodes.inline(text=node.astext()))  # never copied into the output
     for node in doctree.findall(addnodes.toctree):
         for _title, ref in node["entries"]:
@@ -223,8 +257,12 @@ def check_doctree(app, doctree):
                 _warn("toctree entry %r: %s" % (ref[:80], problem), (docname, _line(node, 1)), "url")
     headings = sum(1 for _ in doctree.findall(nodes.title))
     if headings > config.content_policy_max_headings:
-        _warn("page has %d headings, more than content_policy_max_headings (%d)"
-              % (headings, config.content_policy_max_headings), (docname, 1), "size")
+        _warn(
+            "page has %d headings, more than content_policy_max_headings (%d)"
+            % (headings, config.content_policy_max_headings),
+            (docname, 1),
+            "size",
+        )
 
 
 def check_dependencies(app, env):
@@ -234,8 +272,12 @@ def check_dependencies(app, env):
     for docname, deps in sorted(env.dependencies.items()):
         for dep in sorted(map(str, deps)):
             if _outside(env, os.path.join(env.srcdir, dep)):
-                _warn("the page reads %r, which resolves outside the source folder"
-                      % os.path.relpath(os.path.join(env.srcdir, dep), env.srcdir), (docname, 1), "outside")
+                _warn(
+                    "the page reads %r, which resolves outside the source folder"
+                    % os.path.relpath(os.path.join(env.srcdir, dep), env.srcdir),
+                    (docname, 1),
+                    "outside",
+                )
 
 
 def _text_line(path, word):
@@ -261,14 +303,21 @@ def check_sources(app, env, docnames):
             data.decode("utf-8")
         except UnicodeDecodeError as err:
             line = data.count(b"\n", 0, err.start) + 1
-            _warn("not a UTF-8 file: byte 0x%02x cannot be decoded; save the file as UTF-8"
-                  % data[err.start], (docname, line), "encoding")
+            _warn(
+                "not a UTF-8 file: byte 0x%02x cannot be decoded; save the file as UTF-8" % data[err.start],
+                (docname, line),
+                "encoding",
+            )
             docnames.remove(docname)
             env.found_docs.discard(docname)
             continue
         if _policy_on(config) and len(data) > config.content_policy_max_page_bytes:
-            _warn("page is %d bytes, more than content_policy_max_page_bytes (%d)"
-                  % (len(data), config.content_policy_max_page_bytes), (docname, 1), "size")
+            _warn(
+                "page is %d bytes, more than content_policy_max_page_bytes (%d)"
+                % (len(data), config.content_policy_max_page_bytes),
+                (docname, 1),
+                "size",
+            )
     if _policy_on(config):
         _check_symlinks(app)
 
@@ -282,8 +331,12 @@ def _check_symlinks(app):
         for name in sorted(dirs + files):
             path = os.path.join(folder, name)
             if os.path.islink(path) and _outside(app.env, path):
-                _warn("symlink %s points outside the source folder (to %s)"
-                      % (os.path.relpath(path, srcdir), os.readlink(path)), _at(path), "symlink")
+                _warn(
+                    "symlink %s points outside the source folder (to %s)"
+                    % (os.path.relpath(path, srcdir), os.readlink(path)),
+                    _at(path),
+                    "symlink",
+                )
 
 
 def _at(path, line=1):
@@ -317,8 +370,12 @@ def break_toctree_cycles(app, env):
     env.content_policy_cycles = sorted(set(found))
     for doc, child in env.content_policy_cycles:
         line = _entry_line(env.doc2path(doc), child)
-        _warn("toctree cycle: '%s' lists '%s', which already contains it; remove one of the two entries"
-              % (doc, child), (doc, line), "toctree_cycle")
+        _warn(
+            "toctree cycle: '%s' lists '%s', which already contains it; remove one of the two entries"
+            % (doc, child),
+            (doc, line),
+            "toctree_cycle",
+        )
 
 
 def _entry_line(path, child):
@@ -351,7 +408,11 @@ def setup(app):
     app.connect("config-inited", _register_directives)
     app.connect("env-before-read-docs", check_sources)
     app.connect("env-get-outdated", reread_cycles)
-    app.connect("doctree-read", check_doctree, priority=400)  # before Sphinx's collectors copy images and downloads
-    app.connect("env-updated", break_toctree_cycles, priority=100)  # before sphinxcontrib-bibtex walks the tree
+    app.connect(
+        "doctree-read", check_doctree, priority=400
+    )  # before Sphinx's collectors copy images and downloads
+    app.connect(
+        "env-updated", break_toctree_cycles, priority=100
+    )  # before sphinxcontrib-bibtex walks the tree
     app.connect("env-check-consistency", check_dependencies)
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

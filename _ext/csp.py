@@ -45,31 +45,38 @@ def _template_blocks(name, pattern, default_mode):
 
 def policy(app, pagename, context):
     default_mode = context.get("default_mode") or "auto"
-    scripts = [js.attributes["body"] for js in context.get("script_files", ())
-               if not getattr(js, "filename", None) and js.attributes.get("body")]
+    scripts = [
+        js.attributes["body"]
+        for js in context.get("script_files", ())
+        if not getattr(js, "filename", None) and js.attributes.get("body")
+    ]
     scripts += _template_blocks("layout.html", SCRIPT, default_mode)
     if pagename == "search":
         scripts += _template_blocks("search.html", SCRIPT, default_mode)
     script_hashes = sorted({sha256(s) for s in scripts} | {sha256(h) for h in HANDLERS})
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-hashes' " + " ".join(script_hashes),
-        # The theme's fontawesome.js inserts a <style> element and Sphinx's genindex uses
-        # style attributes; CSS cannot run a script, and contributed pages cannot carry
-        # a <style> block (the content policy rejects raw HTML).
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",  # the theme's stylesheets draw a few icons as data: URLs
-        "object-src 'none'",
-        "frame-src 'none'",
-        "form-action 'none'",
-        "base-uri 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-hashes' " + " ".join(script_hashes),
+            # The theme's fontawesome.js inserts a <style> element and Sphinx's genindex uses
+            # style attributes; CSS cannot run a script, and contributed pages cannot carry
+            # a <style> block (the content policy rejects raw HTML).
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",  # the theme's stylesheets draw a few icons as data: URLs
+            "object-src 'none'",
+            "frame-src 'none'",
+            "form-action 'none'",
+            "base-uri 'none'",
+        ]
+    )
 
 
 def add_policy(app, pagename, templatename, context, doctree):
     # metatags stands near the top of <head>, before the page's scripts, so the policy covers them.
-    context["metatags"] = ('<meta http-equiv="Content-Security-Policy" content="%s">\n    '
-                           % html.escape(policy(app, pagename, context), quote=True)) + context.get("metatags", "")
+    context["metatags"] = (
+        '<meta http-equiv="Content-Security-Policy" content="%s">\n    '
+        % html.escape(policy(app, pagename, context), quote=True)
+    ) + context.get("metatags", "")
 
 
 def setup(app):

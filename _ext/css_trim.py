@@ -91,14 +91,14 @@ def _keep_selector(selector, used):
     # Classes inside :not(...) need not be present for the selector to match.
     while match := NOT.search(selector):
         end = _closing(selector, match.end())
-        selector = selector[:match.start()] + selector[end + 1:]
+        selector = selector[: match.start()] + selector[end + 1 :]
     # :is(.a, .b) and its kin match when any alternative can.
     while match := ANY_OF.search(selector):
         end = _closing(selector, match.end())
-        inner = selector[match.end():end]
+        inner = selector[match.end() : end]
         if not any(_keep_selector(s, used) for s in _split_selectors(inner)):
             return False
-        selector = selector[:match.start()] + selector[end + 1:]
+        selector = selector[: match.start()] + selector[end + 1 :]
     return all(name.replace("\\", "") in used for name in SELECTOR_CLASS.findall(selector))
 
 
@@ -114,11 +114,15 @@ def _trim(rules, used):
                 out.append("%s{%s}" % (",".join(kept), tinycss2.serialize(rule.content)))
         elif rule.type == "at-rule":
             prelude = tinycss2.serialize(rule.prelude)
-            if rule.lower_at_keyword == "font-face" and "Font Awesome" in tinycss2.serialize(rule.content or []):
+            if rule.lower_at_keyword == "font-face" and "Font Awesome" in tinycss2.serialize(
+                rule.content or []
+            ):
                 continue
             if rule.lower_at_keyword in GROUPING_AT_RULES and rule.content is not None:
-                inner = _trim(tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True,
-                                                             skip_comments=True), used)
+                inner = _trim(
+                    tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True, skip_comments=True),
+                    used,
+                )
                 if inner:
                     out.append("@%s%s{%s}" % (rule.at_keyword, prelude, "".join(inner)))
             elif rule.content is None:

@@ -21,8 +21,11 @@ def add_banner(app, doctree):
         return
     banner = nodes.admonition("", classes=["draft-banner", "warning"])
     banner += nodes.title("", "Draft")
-    banner += nodes.paragraph("", "This page is a draft: its text, sources and facts are not yet checked. "
-                                  "It is not part of the published book.")
+    banner += nodes.paragraph(
+        "",
+        "This page is a draft: its text, sources and facts are not yet checked. "
+        "It is not part of the published book.",
+    )
     title = next(iter(doctree.findall(nodes.title)), None)
     if title is not None:
         title.parent.insert(title.parent.index(title) + 1, banner)

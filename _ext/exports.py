@@ -55,9 +55,15 @@ def description(env, docname):
 def write_llms(app, order):
     env = app.env
     root = app.config.root_doc
-    lines = [f"# {app.config.project}", "", f"> {description(env, root)}", "",
-             "Each page below is also available as rendered HTML; the whole book as Markdown is in "
-             "llms-full.txt, its claims in claims.json and its link graph in graph.json.", ""]
+    lines = [
+        f"# {app.config.project}",
+        "",
+        f"> {description(env, root)}",
+        "",
+        "Each page below is also available as rendered HTML; the whole book as Markdown is in "
+        "llms-full.txt, its claims in claims.json and its link graph in graph.json.",
+        "",
+    ]
     current = None
     for caption, docname in order:
         if docname == root:
@@ -67,19 +73,29 @@ def write_llms(app, order):
             current = caption
         title = env.titles[docname].astext()
         lines.append(f"- [{title}]({url(app, docname)}): {description(env, docname)}")
-    lines += ["", "## Optional", "", "- [llms-full.txt](llms-full.txt): every page's text as Markdown",
-              "- [claims.json](claims.json): every claim with its status and evidence",
-              "- [graph.json](graph.json): pages, topics, terms, works and claims, and their links",
-              "- [feed.xml](feed.xml): new pages, updates and corrections (Atom)"]
-    (Path(app.outdir) / "llms.txt").write_text("\n".join(lines).replace("\n\n\n", "\n\n") + "\n", encoding="utf-8")
+    lines += [
+        "",
+        "## Optional",
+        "",
+        "- [llms-full.txt](llms-full.txt): every page's text as Markdown",
+        "- [claims.json](claims.json): every claim with its status and evidence",
+        "- [graph.json](graph.json): pages, topics, terms, works and claims, and their links",
+        "- [feed.xml](feed.xml): new pages, updates and corrections (Atom)",
+    ]
+    (Path(app.outdir) / "llms.txt").write_text(
+        "\n".join(lines).replace("\n\n\n", "\n\n") + "\n", encoding="utf-8"
+    )
 
 
 # -- Markdown from a doctree: enough for prose, lists, tables and code --------------------------
 
+
 def inline(node):
     if isinstance(node, nodes.Text):
         return str(node).replace("\n", " ")
-    if isinstance(node, (nodes.raw, nodes.comment, nodes.system_message, nodes.target, nodes.footnote_reference)):
+    if isinstance(
+        node, (nodes.raw, nodes.comment, nodes.system_message, nodes.target, nodes.footnote_reference)
+    ):
         return ""
     text = "".join(inline(child) for child in node.children)
     if isinstance(node, (nodes.strong, nodes.emphasis)):
@@ -97,8 +113,17 @@ def inline(node):
 
 def block(node, depth):
     """Markdown lines for one block node."""
-    if isinstance(node, (nodes.raw, nodes.comment, nodes.system_message, nodes.target, addnodes.toctree,
-                         nodes.substitution_definition)):
+    if isinstance(
+        node,
+        (
+            nodes.raw,
+            nodes.comment,
+            nodes.system_message,
+            nodes.target,
+            addnodes.toctree,
+            nodes.substitution_definition,
+        ),
+    ):
         return []
     if isinstance(node, nodes.section):
         title = node.next_node(nodes.title)
@@ -122,8 +147,10 @@ def block(node, depth):
             lines += ["   " + line for line in body[1:]]
         return lines + [""]
     if isinstance(node, nodes.table):
-        rows = [[" ".join(entry.astext().split()).replace("|", "\\|") for entry in row.children]
-                for row in node.findall(nodes.row)]
+        rows = [
+            [" ".join(entry.astext().split()).replace("|", "\\|") for entry in row.children]
+            for row in node.findall(nodes.row)
+        ]
         if not rows:
             return []
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
@@ -136,8 +163,9 @@ def block(node, depth):
         return [f"[Figure: {node.get('alt', '')}]", ""]
     if isinstance(node, (nodes.Element,)) and not isinstance(node, nodes.TextElement):
         lines = []
-        quoted = isinstance(node, (nodes.Admonition, nodes.sidebar, nodes.block_quote)) or \
-            "margin" in node.get("classes", ())
+        quoted = isinstance(
+            node, (nodes.Admonition, nodes.sidebar, nodes.block_quote)
+        ) or "margin" in node.get("classes", ())
         for child in node.children:
             lines += block(child, depth)
         if quoted:
@@ -159,15 +187,18 @@ def page_markdown(app, docname):
 
 
 def write_llms_full(app, order):
-    parts = [f"# {app.config.project}: the full text\n",
-             "Every page of the book as Markdown, in reading order. Each page starts with a line giving "
-             "its address.\n"]
+    parts = [
+        f"# {app.config.project}: the full text\n",
+        "Every page of the book as Markdown, in reading order. Each page starts with a line giving "
+        "its address.\n",
+    ]
     for _caption, docname in order:
         parts.append(f"\n---\n\nPage: {url(app, docname)}\n\n" + page_markdown(app, docname))
     (Path(app.outdir) / "llms-full.txt").write_text("".join(parts), encoding="utf-8")
 
 
 # -- Atom --------------------------------------------------------------------------------------
+
 
 def atom_id(app, *parts):
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join([app.config.project, *parts])))
@@ -182,29 +213,47 @@ def write_feed(app, order):
             continue
         title = env.titles[docname].astext()
         added = corrections[-1][0]
-        kind = "Newsletter issue" if docname.startswith("newsletter/") and docname.endswith("/index") else "Page"
-        entries.append((added, atom_id(app, docname), f"{kind}: {title}", url(app, docname),
-                        description(env, docname)))
+        kind = (
+            "Newsletter issue" if docname.startswith("newsletter/") and docname.endswith("/index") else "Page"
+        )
+        entries.append(
+            (added, atom_id(app, docname), f"{kind}: {title}", url(app, docname), description(env, docname))
+        )
         for number, (date, text) in enumerate(reversed(corrections)):
             if number == 0 and text == "Page added.":
                 continue
-            entries.append((date, atom_id(app, docname, date, str(number)), f"Update to \u201c{title}\u201d",
-                            url(app, docname) + "#updates-and-corrections", text))
+            entries.append(
+                (
+                    date,
+                    atom_id(app, docname, date, str(number)),
+                    f"Update to \u201c{title}\u201d",
+                    url(app, docname) + "#updates-and-corrections",
+                    text,
+                )
+            )
     entries.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
     updated = entries[0][0] if entries else page_date(app, app.config.root_doc)
-    xml = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<feed xmlns="http://www.w3.org/2005/Atom">',
-           f"  <title>{escape(app.config.project)}</title>",
-           f"  <subtitle>{escape(description(env, app.config.root_doc))}</subtitle>",
-           f"  <id>{atom_id(app, 'feed')}</id>",
-           f"  <updated>{updated}T00:00:00Z</updated>",
-           f"  <author><name>{escape(app.config.author)}</name></author>",
-           f"  <link rel=\"alternate\" href={quoteattr(url(app, app.config.root_doc))}/>",
-           "  <link rel=\"self\" href=\"feed.xml\"/>"]
+    xml = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{escape(app.config.project)}</title>",
+        f"  <subtitle>{escape(description(env, app.config.root_doc))}</subtitle>",
+        f"  <id>{atom_id(app, 'feed')}</id>",
+        f"  <updated>{updated}T00:00:00Z</updated>",
+        f"  <author><name>{escape(app.config.author)}</name></author>",
+        f'  <link rel="alternate" href={quoteattr(url(app, app.config.root_doc))}/>',
+        '  <link rel="self" href="feed.xml"/>',
+    ]
     for date, entry_id, title, link, summary in entries:
-        xml += ["  <entry>", f"    <title>{escape(title)}</title>", f"    <id>{entry_id}</id>",
-                f"    <updated>{date}T00:00:00Z</updated>", f"    <link href={quoteattr(link)}/>",
-                f"    <summary>{escape(summary)}</summary>", "  </entry>"]
+        xml += [
+            "  <entry>",
+            f"    <title>{escape(title)}</title>",
+            f"    <id>{entry_id}</id>",
+            f"    <updated>{date}T00:00:00Z</updated>",
+            f"    <link href={quoteattr(link)}/>",
+            f"    <summary>{escape(summary)}</summary>",
+            "  </entry>",
+        ]
     xml.append("</feed>")
     (Path(app.outdir) / "feed.xml").write_text("\n".join(xml) + "\n", encoding="utf-8")
 
@@ -218,7 +267,25 @@ def write_exports(app, exception):
     write_feed(app, order)
 
 
+def site_file_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{site-file}`claims.json``: a link to a file the build writes at the site root.
+
+    Such files (claims.json, graph.json, llms.txt, feed.xml) have no source page, so a
+    Markdown link would be a broken cross-reference; the link is made relative to the page.
+    """
+    path = text.strip()
+    if "/" in path or ":" in path or path.startswith("."):
+        msg = inliner.reporter.warning(
+            "site-file: %r is not a file name at the site root" % path, line=lineno
+        )
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    docname = inliner.document.settings.env.docname
+    prefix = "../" * docname.count("/")
+    return [nodes.reference(rawtext, path, refuri=prefix + path, classes=["site-file"])], []
+
+
 def setup(app):
+    app.add_role("site-file", site_file_role)
     app.setup_extension("_ext.page_endings")
     app.connect("build-finished", write_exports)
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,13 +31,15 @@ def _pyplot():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({
-        "svg.hashsalt": "annotated-ai-policy-reader",
-        "svg.fonttype": "none",  # text stays text: smaller, selectable, readable by screen readers
-        "font.size": 11,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    })
+    plt.rcParams.update(
+        {
+            "svg.hashsalt": "annotated-ai-policy-reader",
+            "svg.fonttype": "none",  # text stays text: smaller, selectable, readable by screen readers
+            "font.size": 11,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
     return plt
 
 
@@ -73,8 +75,13 @@ def draw_gpt2_cost(points, out):
         year = point["year"] + offsets.get(point["year"], 0)
         offsets[point["year"]] = offsets.get(point["year"], 0) + 0.35  # same-year points side by side
         ax.scatter([year], [point["cost_usd"]], color="#4C72B0", zorder=3)
-        ax.annotate("%s\n$%s" % (point["model"], "{:,}".format(point["cost_usd"])), (year, point["cost_usd"]),
-                    textcoords="offset points", xytext=tuple(point.get("label_offset", (8, 4))), fontsize=9)
+        ax.annotate(
+            "%s\n$%s" % (point["model"], "{:,}".format(point["cost_usd"])),
+            (year, point["cost_usd"]),
+            textcoords="offset points",
+            xytext=tuple(point.get("label_offset", (8, 4))),
+            fontsize=9,
+        )
     ax.set_yscale("log")
     ax.set_ylim(5, 500000)
     ax.set_xlim(2018.5, 2027.5)
@@ -105,23 +112,42 @@ def draw_gpt2_timeline(data, out):
     plt = _pyplot()
     rows = data["rows"]
     years = sorted({_month(r["date"])[0] for r in rows})
-    spans = {y: (min(_month(r["date"])[1] for r in rows if _month(r["date"])[0] == y) - 0.7,
-                 max(_month(r["date"])[1] for r in rows if _month(r["date"])[0] == y) + 0.7) for y in years}
+    spans = {
+        y: (
+            min(_month(r["date"])[1] for r in rows if _month(r["date"])[0] == y) - 0.7,
+            max(_month(r["date"])[1] for r in rows if _month(r["date"])[0] == y) + 0.7,
+        )
+        for y in years
+    }
     widths = [spans[y][1] - spans[y][0] + 2.5 for y in years]
     fig, axes = plt.subplots(1, len(years), figsize=(9, 4.4), gridspec_kw={"width_ratios": widths})
     names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    for ax, year in zip(axes, years):
+    for ax, year in zip(axes, years, strict=False):
         events = [r for r in rows if _month(r["date"])[0] == year]
         for i, row in enumerate(events):
             x = _month(row["date"])[1]
             marker, fill, _ = KINDS[row["kind"]]
-            ax.plot([x], [0], marker=marker, markersize=9, markerfacecolor=fill, markeredgecolor="#1a1a1a",
-                    linestyle="none", zorder=3)
+            ax.plot(
+                [x],
+                [0],
+                marker=marker,
+                markersize=9,
+                markerfacecolor=fill,
+                markeredgecolor="#1a1a1a",
+                linestyle="none",
+                zorder=3,
+            )
             level = (1 + (i // 2) % 2) * (1 if i % 2 == 0 else -1) * 0.9  # alternate above and below
             ax.plot([x, x], [0, level], color="#777777", linewidth=0.8, zorder=1)
-            ax.annotate("%s\n%s" % (_label_date(row["date"]), _wrap(row["event"], 26)), (x, level),
-                        ha="left", va="bottom" if level > 0 else "top", fontsize=8.5,
-                        xytext=(3, 0), textcoords="offset points")
+            ax.annotate(
+                "%s\n%s" % (_label_date(row["date"]), _wrap(row["event"], 26)),
+                (x, level),
+                ha="left",
+                va="bottom" if level > 0 else "top",
+                fontsize=8.5,
+                xytext=(3, 0),
+                textcoords="offset points",
+            )
         start, end = spans[year]
         ax.set_xlim(start, end + 2.5)
         ax.set_ylim(-2.9, 2.9)
@@ -132,8 +158,19 @@ def draw_gpt2_timeline(data, out):
         ax.spines["left"].set_visible(False)
         ax.spines["bottom"].set_position(("data", 0))  # the month ticks sit on the time line itself
         ax.set_title(str(year), fontsize=11, loc="left")
-    handles = [plt.Line2D([], [], marker=m, markersize=8, markerfacecolor=f, markeredgecolor="#1a1a1a",
-                          linestyle="none", label=label) for m, f, label in KINDS.values()]
+    handles = [
+        plt.Line2D(
+            [],
+            [],
+            marker=m,
+            markersize=8,
+            markerfacecolor=f,
+            markeredgecolor="#1a1a1a",
+            linestyle="none",
+            label=label,
+        )
+        for m, f, label in KINDS.values()
+    ]
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=9)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.savefig(out, format="svg", metadata={"Date": None})
@@ -148,10 +185,22 @@ def draw_coreweave(data, out):
     labels = ["%s %s\n%s" % (_label_date(r["date"]), str(r["date"])[:4], _wrap(r["event"], 40)) for r in rows]
     for y, row in enumerate(rows):
         debt = row["kind"] == "debt"
-        ax.barh([y], [row["usd_billion"]], color="#1f4e8c" if debt else "white", edgecolor="#1f4e8c",
-                hatch=None if debt else "///", height=0.62)
-        ax.annotate("$%s billion %s" % (row["usd_billion"], row["kind"]), (row["usd_billion"], y),
-                    xytext=(6, 0), textcoords="offset points", va="center", fontsize=9.5)
+        ax.barh(
+            [y],
+            [row["usd_billion"]],
+            color="#1f4e8c" if debt else "white",
+            edgecolor="#1f4e8c",
+            hatch=None if debt else "///",
+            height=0.62,
+        )
+        ax.annotate(
+            "$%s billion %s" % (row["usd_billion"], row["kind"]),
+            (row["usd_billion"], y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9.5,
+        )
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels(labels, fontsize=8.5)
     ax.invert_yaxis()
@@ -170,14 +219,33 @@ def draw_gpu_income(data, out):
     fig, ax = plt.subplots(figsize=(8, 3.4))
     ax.plot([0, 100], [0, rental], color="#1f4e8c", linewidth=2.2)
     ax.axhline(mining, color="#444444", linewidth=1.8, linestyle=(0, (6, 3)))
-    ax.annotate("AI rental at about US$%.2f an hour" % (rental / 24), (70, rental * 0.7), xytext=(-6, 8),
-                textcoords="offset points", ha="right", va="bottom", fontsize=9.5)
-    ax.annotate("crypto mining: US$%d a day after electricity" % mining, (100, mining), xytext=(-8, 5),
-                textcoords="offset points", ha="right", va="bottom", fontsize=9.5)
+    ax.annotate(
+        "AI rental at about US$%.2f an hour" % (rental / 24),
+        (70, rental * 0.7),
+        xytext=(-6, 8),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=9.5,
+    )
+    ax.annotate(
+        "crypto mining: US$%d a day after electricity" % mining,
+        (100, mining),
+        xytext=(-8, 5),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=9.5,
+    )
     even = 100 * mining / rental
     ax.plot([even], [mining], marker="o", markersize=7, markerfacecolor="white", markeredgecolor="#1a1a1a")
-    ax.annotate("break-even: rented %d%% of the day" % round(even), (even, mining), xytext=(6, -18),
-                textcoords="offset points", fontsize=9.5)
+    ax.annotate(
+        "break-even: rented %d%% of the day" % round(even),
+        (even, mining),
+        xytext=(6, -18),
+        textcoords="offset points",
+        fontsize=9.5,
+    )
     ax.set_xlim(0, 100)
     ax.set_ylim(0, rental * 1.15)
     ax.set_xlabel("share of the day the card is rented out (%)")
@@ -191,7 +259,9 @@ def draw_gpu_income(data, out):
 def _label_date(date):
     parts = str(date).split("-")
     names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    return ("%d %s" % (int(parts[2]), names[int(parts[1]) - 1])) if len(parts) > 2 else names[int(parts[1]) - 1]
+    return (
+        ("%d %s" % (int(parts[2]), names[int(parts[1]) - 1])) if len(parts) > 2 else names[int(parts[1]) - 1]
+    )
 
 
 def _wrap(text, width):
@@ -269,19 +339,33 @@ class FigureData(SphinxDirective):
         if "columns" in self.options:
             columns = [part.strip().split("=", 1) for part in self.options["columns"].split(",")]
         if not isinstance(rows, list) or not columns or any(len(c) != 2 for c in columns):
-            logger.warning("figure-data: _data/%s needs a list of rows and columns as [key, header] pairs", name,
-                           location=self.get_location())
+            logger.warning(
+                "figure-data: _data/%s needs a list of rows and columns as [key, header] pairs",
+                name,
+                location=self.get_location(),
+            )
             return []
-        lines = ["| %s | Source |" % " | ".join(header for _, header in columns),
-                 "|%s---|" % ("---|" * len(columns))]
+        lines = [
+            "| %s | Source |" % " | ".join(header for _, header in columns),
+            "|%s---|" % ("---|" * len(columns)),
+        ]
         for number, row in enumerate(rows, 1):
-            missing = [key for key, _ in columns if key not in row] + ([] if row.get("source_key") else ["source_key"])
+            missing = [key for key, _ in columns if key not in row] + (
+                [] if row.get("source_key") else ["source_key"]
+            )
             if missing:
-                logger.warning("figure-data: row %d of _data/%s lacks %s", number, name, ", ".join(missing),
-                               location=self.get_location())
+                logger.warning(
+                    "figure-data: row %d of _data/%s lacks %s",
+                    number,
+                    name,
+                    ", ".join(missing),
+                    location=self.get_location(),
+                )
                 return []
-            cells = [_cell("{:,}".format(row[key]) if isinstance(row[key], int) and row[key] > 9999 else row[key])
-                     for key, _ in columns]
+            cells = [
+                _cell(f"{row[key]:,}" if isinstance(row[key], int) and row[key] > 9999 else row[key])
+                for key, _ in columns
+            ]
             lines.append("| %s | {cite:p}`%s` |" % (" | ".join(cells), row["source_key"]))
         node = details(summary="Data", classes=["figure-data"])
         self.state.nested_parse(StringList(lines, source=str(path)), self.content_offset, node)

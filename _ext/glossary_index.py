@@ -32,8 +32,19 @@ from _ext.shared import page_links, rebuild_on_any_change
 logger = logging.getLogger(__name__)
 
 # Text in these nodes is not prose a reader reads as the page's own words.
-SKIP = (nodes.literal_block, nodes.literal, nodes.title, nodes.reference, addnodes.pending_xref,
-        nodes.citation, nodes.footnote, nodes.raw, nodes.comment, nodes.system_message, nodes.term)
+SKIP = (
+    nodes.literal_block,
+    nodes.literal,
+    nodes.title,
+    nodes.reference,
+    addnodes.pending_xref,
+    nodes.citation,
+    nodes.footnote,
+    nodes.raw,
+    nodes.comment,
+    nodes.system_message,
+    nodes.term,
+)
 
 
 def _norm(name):
@@ -83,11 +94,19 @@ def collect(app, doctree):
             text = " ".join(p.astext() for p in definition.children if isinstance(p, nodes.paragraph))
             if _norm(names[0]) in entries:  # the first definition stays; hover texts keep showing it
                 # Term nodes inside a MyST directive carry lines relative to it: find them in the source.
-                lines = [n for n, line in enumerate(open(env.doc2path(docname), encoding="utf-8"), 1)
-                         if _norm(line) == _norm(names[0])] or [None, None]
-                logger.warning("duplicate glossary term '%s' (first defined at line %s); merge the two definitions",
-                               names[0], lines[0], location=(docname, lines[-1]), type="glossary",
-                               subtype="duplicate")
+                lines = [
+                    n
+                    for n, line in enumerate(open(env.doc2path(docname), encoding="utf-8"), 1)
+                    if _norm(line) == _norm(names[0])
+                ] or [None, None]
+                logger.warning(
+                    "duplicate glossary term '%s' (first defined at line %s); merge the two definitions",
+                    names[0],
+                    lines[0],
+                    location=(docname, lines[-1]),
+                    type="glossary",
+                    subtype="duplicate",
+                )
                 # Sphinx's standard domain lets the second definition win the {term} links;
                 # point them back at the first (sphinx/domains/std/__init__.py, Sphinx 9.0).
                 first = (docname, entries[_norm(names[0])]["ids"][0])
@@ -95,11 +114,17 @@ def collect(app, doctree):
                 std.objects[("term", names[0])] = first
                 std.data.setdefault("terms", {})[names[0].lower()] = first
                 continue
-            entries[_norm(names[0])] = {"names": names, "ids": ids, "definition": " ".join(text.split()),
-                                        "line": terms[0].line or glossary.line}
+            entries[_norm(names[0])] = {
+                "names": names,
+                "ids": ids,
+                "definition": " ".join(text.split()),
+                "line": terms[0].line or glossary.line,
+            }
     if entries:
         env.glossary_entries_by_doc[docname] = entries
-    linked = {_norm(x["reftarget"]) for x in doctree.findall(addnodes.pending_xref) if x.get("reftype") == "term"}
+    linked = {
+        _norm(x["reftarget"]) for x in doctree.findall(addnodes.pending_xref) if x.get("reftype") == "term"
+    }
     env.glossary_links_by_doc[docname] = linked
     env.glossary_unscanned.add(docname)
     if linked:  # its hover texts show definitions: rebuild it when the glossary changes
@@ -108,8 +133,11 @@ def collect(app, doctree):
 
 
 def _all_entries(env):
-    return {key: dict(entry, docname=doc) for doc, entries in env.glossary_entries_by_doc.items()
-            for key, entry in entries.items()}
+    return {
+        key: dict(entry, docname=doc)
+        for doc, entries in env.glossary_entries_by_doc.items()
+        for key, entry in entries.items()
+    }
 
 
 def _key_of(entries):
@@ -153,13 +181,25 @@ def check_usage(app, env):
             if key in linked or key not in entries:
                 continue
             name = entries[key]["names"][0]
-            logger.warning("glossary term '%s' is used ('%s') but not linked on this page; "
-                           "write {term}`%s` at its first use", name, text, name,
-                           location=(docname, line), type="glossary", subtype="unlinked")
+            logger.warning(
+                "glossary term '%s' is used ('%s') but not linked on this page; "
+                "write {term}`%s` at its first use",
+                name,
+                text,
+                name,
+                location=(docname, line),
+                type="glossary",
+                subtype="unlinked",
+            )
     for key, entry in sorted(entries.items()):
         if key not in used_anywhere:
-            logger.warning("glossary term '%s' is used on no page outside the glossary", entry["names"][0],
-                           location=(entry["docname"], entry["line"]), type="glossary", subtype="unused")
+            logger.warning(
+                "glossary term '%s' is used on no page outside the glossary",
+                entry["names"][0],
+                location=(entry["docname"], entry["line"]),
+                type="glossary",
+                subtype="unused",
+            )
 
 
 def purge(app, env, docname):
@@ -234,8 +274,11 @@ def resolve(app, doctree, fromdocname):
         if not terms or definition is None:
             continue
         names = {_norm(t.astext()) for t in terms}
-        users = sorted(doc for doc, linked in env.glossary_links_by_doc.items()
-                       if linked & names and doc != fromdocname and doc in env.titles)
+        users = sorted(
+            doc
+            for doc, linked in env.glossary_links_by_doc.items()
+            if linked & names and doc != fromdocname and doc in env.titles
+        )
         if not users:
             continue
         para = page_links(app, fromdocname, users, nodes.strong(text="Used in: "), ["glossary-uses"])

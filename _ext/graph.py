@@ -58,8 +58,12 @@ def build_graph(app):
     pages = sorted(d for d in env.all_docs if d in env.titles)
     for doc in pages:
         kind = "topic" if doc.startswith("topics/") and doc != "topics/index" else "page"
-        nodes["page:" + doc] = {"id": "page:" + doc, "kind": kind, "label": env.titles[doc].astext(),
-                                "url": builder.get_target_uri(doc)}
+        nodes["page:" + doc] = {
+            "id": "page:" + doc,
+            "kind": kind,
+            "label": env.titles[doc].astext(),
+            "url": builder.get_target_uri(doc),
+        }
     for target, entries in backlinks.incoming(env).items():
         for source, _title, _context in entries:
             if "page:" + source in nodes and "page:" + target in nodes:
@@ -69,8 +73,15 @@ def build_graph(app):
         if "page:" + doc not in nodes:
             continue
         for key in cites:
-            nodes.setdefault("work:" + key, {"id": "work:" + key, "kind": "work", "label": key,
-                                             "url": builder.get_target_uri("bibliography")})
+            nodes.setdefault(
+                "work:" + key,
+                {
+                    "id": "work:" + key,
+                    "kind": "work",
+                    "label": key,
+                    "url": builder.get_target_uri("bibliography"),
+                },
+            )
             edges.add(("page:" + doc, "work:" + key, "cites"))
         for term in terms:
             hit = std.objects.get(("term", term))
@@ -79,18 +90,36 @@ def build_graph(app):
             term_doc, term_id = hit[0], hit[1]
             if term_doc == doc:
                 continue
-            nodes.setdefault("term:" + term, {"id": "term:" + term, "kind": "term", "label": term,
-                                              "url": builder.get_target_uri(term_doc) + "#" + term_id})
+            nodes.setdefault(
+                "term:" + term,
+                {
+                    "id": "term:" + term,
+                    "kind": "term",
+                    "label": term,
+                    "url": builder.get_target_uri(term_doc) + "#" + term_id,
+                },
+            )
             edges.add(("page:" + doc, "term:" + term, "uses-term"))
     for cid, claim in getattr(app, "claims", {}).items():
         if "page:" + claim["page"] not in nodes:
             continue
-        nodes["claim:" + cid] = {"id": "claim:" + cid, "kind": "claim", "label": cid,
-                                 "url": builder.get_target_uri(claim["page"]) + "#" + cid}
+        nodes["claim:" + cid] = {
+            "id": "claim:" + cid,
+            "kind": "claim",
+            "label": cid,
+            "url": builder.get_target_uri(claim["page"]) + "#" + cid,
+        }
         edges.add(("page:" + claim["page"], "claim:" + cid, "discusses-claim"))
         for key in claim["evidence"]:
-            nodes.setdefault("work:" + key, {"id": "work:" + key, "kind": "work", "label": key,
-                                             "url": builder.get_target_uri("bibliography")})
+            nodes.setdefault(
+                "work:" + key,
+                {
+                    "id": "work:" + key,
+                    "kind": "work",
+                    "label": key,
+                    "url": builder.get_target_uri("bibliography"),
+                },
+            )
             edges.add(("claim:" + cid, "work:" + key, "evidence"))
     return {
         "nodes": [nodes[key] for key in sorted(nodes)],
@@ -106,7 +135,9 @@ def write_data(app, env):
     out = Path(app.outdir)
     (out / "_static").mkdir(parents=True, exist_ok=True)
     (out / "graph.json").write_text(text + "\n", encoding="utf-8")
-    (out / "_static" / "graph-data.js").write_text("window.BOOK_GRAPH = " + compact(graph) + ";\n", encoding="utf-8")
+    (out / "_static" / "graph-data.js").write_text(
+        "window.BOOK_GRAPH = " + compact(graph) + ";\n", encoding="utf-8"
+    )
 
 
 def compact(graph):
@@ -117,7 +148,9 @@ def compact(graph):
     bibliography = next((n["url"] for n in graph["nodes"] if n["kind"] == "work"), "")
     data = {
         "bibliography": bibliography,
-        "nodes": [[n["id"], n["kind"], n["label"], "" if n["kind"] == "work" else n["url"]] for n in graph["nodes"]],
+        "nodes": [
+            [n["id"], n["kind"], n["label"], "" if n["kind"] == "work" else n["url"]] for n in graph["nodes"]
+        ],
         "edges": [[index[e["source"]], index[e["target"]], e["kind"]] for e in graph["edges"]],
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -137,9 +170,20 @@ class BookMapDirective(SphinxDirective):
         return [book_map()]
 
 
-KIND_NAMES = {"page": "Pages", "topic": "Topics", "term": "Glossary terms", "claim": "Claims", "work": "Works"}
-EDGE_NAMES = {"link": "links to", "cites": "cites", "uses-term": "uses the terms", "discusses-claim": "discusses",
-              "evidence": "rests on"}
+KIND_NAMES = {
+    "page": "Pages",
+    "topic": "Topics",
+    "term": "Glossary terms",
+    "claim": "Claims",
+    "work": "Works",
+}
+EDGE_NAMES = {
+    "link": "links to",
+    "cites": "cites",
+    "uses-term": "uses the terms",
+    "discusses-claim": "discusses",
+    "evidence": "rests on",
+}
 
 
 def fill_map(app, doctree, docname):
@@ -149,25 +193,34 @@ def fill_map(app, doctree, docname):
         out_edges = {}
         for edge in graph["edges"]:
             out_edges.setdefault(edge["source"], []).append(edge)
-        counts = ", ".join(f"{sum(n['kind'] == k for n in graph['nodes'])} {name.lower()}"
-                           for k, name in KIND_NAMES.items())
-        drawing = nodes.raw("", (
-            '<div class="book-map" id="book-map-drawing">'
-            '<div class="book-map-controls" role="group" aria-label="Map controls" hidden>'
-            '<button type="button" data-zoom="in">Zoom in</button>'
-            '<button type="button" data-zoom="out">Zoom out</button>'
-            '<button type="button" data-zoom="reset">Reset view</button>'
-            '<span class="book-map-hint">Drag to pan, scroll or use the buttons to zoom, Tab to move from node '
-            'to node, Enter to open one.</span></div>'
-            f'<svg class="book-map-canvas" role="group" aria-label="Map of the book: {counts}" '
-            'xmlns="http://www.w3.org/2000/svg"></svg>'
-            '<p class="book-map-nojs">Drawing the map needs JavaScript; the list below holds the same graph.</p>'
-            '</div>'), format="html")
+        counts = ", ".join(
+            f"{sum(n['kind'] == k for n in graph['nodes'])} {name.lower()}" for k, name in KIND_NAMES.items()
+        )
+        drawing = nodes.raw(
+            "",
+            (
+                '<div class="book-map" id="book-map-drawing">'
+                '<div class="book-map-controls" role="group" aria-label="Map controls" hidden>'
+                '<button type="button" data-zoom="in">Zoom in</button>'
+                '<button type="button" data-zoom="out">Zoom out</button>'
+                '<button type="button" data-zoom="reset">Reset view</button>'
+                '<span class="book-map-hint">Drag to pan, scroll or use the buttons to zoom, Tab to move from node '
+                "to node, Enter to open one.</span></div>"
+                f'<svg class="book-map-canvas" role="group" aria-label="Map of the book: {counts}" '
+                'xmlns="http://www.w3.org/2000/svg"></svg>'
+                '<p class="book-map-nojs">Drawing the map needs JavaScript; the list below holds the same graph.</p>'
+                "</div>"
+            ),
+            format="html",
+        )
         alternative = nodes.section("", ids=["the-map-as-a-list"], classes=["book-map-list"])
         alternative += nodes.title("", "The map as a list")
-        alternative += nodes.paragraph("", f"The graph has {len(graph['nodes'])} nodes ({counts}) and "
-                                           f"{len(graph['edges'])} edges. Each node below is listed with "
-                                           "the nodes it points to.")
+        alternative += nodes.paragraph(
+            "",
+            f"The graph has {len(graph['nodes'])} nodes ({counts}) and "
+            f"{len(graph['edges'])} edges. Each node below is listed with "
+            "the nodes it points to.",
+        )
         for kind, name in KIND_NAMES.items():
             members = [n for n in graph["nodes"] if n["kind"] == kind and n["id"] in out_edges]
             if not members:
@@ -175,8 +228,9 @@ def fill_map(app, doctree, docname):
             alternative += nodes.rubric("", name)
             items = nodes.bullet_list()
             for node in members:
-                para = nodes.paragraph("", "", nodes.reference("", node["label"], internal=True,
-                                                               refuri=node["url"]))
+                para = nodes.paragraph(
+                    "", "", nodes.reference("", node["label"], internal=True, refuri=node["url"])
+                )
                 groups = {}
                 for edge in out_edges[node["id"]]:
                     groups.setdefault(edge["kind"], []).append(by_id[edge["target"]]["label"])

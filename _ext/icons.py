@@ -39,8 +39,14 @@ from _ext.shared import class_attributes
 
 logger = logging.getLogger(__name__)
 
-LIBRARY = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts" / \
-    "fontawesome.js"
+LIBRARY = (
+    Path(pydata_sphinx_theme.__file__).parent
+    / "theme"
+    / "pydata_sphinx_theme"
+    / "static"
+    / "scripts"
+    / "fontawesome.js"
+)
 PACKS = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far", "fa-brands": "fab", "fab": "fab"}
 MODIFIERS = {"fa-lg", "fa-fw", "fa-xs", "fa-sm", "fa-xl", "fa-2x", "fa-spin"}
 
@@ -90,7 +96,7 @@ def _pack_segments(library):
     segments, previous_end = {}, 0
     for match in re.finditer(r'p\("(fa[bsr])",\w\)', library):
         start = library.rfind("var b={", previous_end, match.start())
-        segments[match.group(1)] = library[start:match.start()]
+        segments[match.group(1)] = library[start : match.start()]
         previous_end = match.end()
     return segments
 
@@ -100,7 +106,9 @@ def _find(segment, name):
     entry = r'(?:"%s"|(?<![\w"-])%s):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]*","([^"]+)"\]'
     match = re.search(entry % (re.escape(name), re.escape(name)), segment)
     if match is None:  # an alias: the name stands in another icon's alias list
-        match = re.search(r':\[(\d+),(\d+),\[[^\]]*"%s"[^\]]*\],"[0-9a-f]*","([^"]+)"\]' % re.escape(name), segment)
+        match = re.search(
+            r':\[(\d+),(\d+),\[[^\]]*"%s"[^\]]*\],"[0-9a-f]*","([^"]+)"\]' % re.escape(name), segment
+        )
     return (int(match.group(1)), int(match.group(2)), match.group(3)) if match else None
 
 
@@ -130,12 +138,19 @@ def write_subset(app: Sphinx, exception: Exception | None) -> None:
         if found:
             icons["%s:%s" % (pack, name)] = list(found)
         else:
-            logger.warning("icon 'fa-%s' (%s) is not in the theme's Font Awesome library; the page would "
-                           "show nothing in its place", name, pack, location=str(Path(app.outdir) / page),
-                           type="icons", subtype="missing")
+            logger.warning(
+                "icon 'fa-%s' (%s) is not in the theme's Font Awesome library; the page would "
+                "show nothing in its place",
+                name,
+                pack,
+                location=str(Path(app.outdir) / page),
+                type="icons",
+                subtype="missing",
+            )
     packs = {k: v for k, v in sorted(PACKS.items())}
-    target.write_text(RUNTIME % (json.dumps(icons, sort_keys=True), json.dumps(packs, sort_keys=True)),
-                      encoding="utf-8")
+    target.write_text(
+        RUNTIME % (json.dumps(icons, sort_keys=True), json.dumps(packs, sort_keys=True)), encoding="utf-8"
+    )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

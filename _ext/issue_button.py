@@ -32,7 +32,9 @@ def correction_url(app, pagename, title):
 def point_to_correction_form(app, pagename, templatename, context, doctree):
     for button in _buttons(context.get("header_buttons")):
         if button.get("label") == LABEL:
-            title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title") or pagename))  # titles may hold markup
+            title = html.unescape(
+                re.sub(r"<[^>]+>", "", context.get("title") or pagename)
+            )  # titles may hold markup
             button["url"] = correction_url(app, pagename, title)
 
 

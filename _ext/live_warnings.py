@@ -67,10 +67,12 @@ class _Collector(logging.Handler):
 def write_script(app, exception):
     if app.builder.format != "html":
         return
-    collector = app._live_warnings  # noqa: SLF001
+    collector = app._live_warnings
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / "live-warnings.js").write_text(SCRIPT % json.dumps(collector.messages, indent=1), encoding="utf-8")
+    (static / "live-warnings.js").write_text(
+        SCRIPT % json.dumps(collector.messages, indent=1), encoding="utf-8"
+    )
     collector.messages = []
 
 
@@ -78,7 +80,7 @@ def setup(app):
     if os.environ.get("BOOK_LIVE"):
         collector = _Collector(app)
         logging.getLogger("sphinx").addHandler(collector)
-        app._live_warnings = collector  # noqa: SLF001
+        app._live_warnings = collector
         app.add_js_file("live-warnings.js")
         app.connect("build-finished", write_script)
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -41,7 +41,9 @@ def _groups(parent):
     while i < len(children):
         if is_note(children[i]):
             j = i
-            while j + 1 < len(children) and (is_note(children[j + 1]) or isinstance(children[j + 1], BETWEEN)):
+            while j + 1 < len(children) and (
+                is_note(children[j + 1]) or isinstance(children[j + 1], BETWEEN)
+            ):
                 j += 1
             while not is_note(children[j]):
                 j -= 1
@@ -59,7 +61,7 @@ def _passage_index(parent, first, last):
             if isinstance(node, nodes.title):
                 break
             continue
-        if isinstance(node, nodes.section) or node.get("classes") and "passage-row" in node["classes"]:
+        if isinstance(node, nodes.section) or (node.get("classes") and "passage-row" in node["classes"]):
             break
         return k
     for k in range(last + 1, len(parent.children)):  # the note opens its section: the block after it
@@ -85,12 +87,13 @@ class PairNotesWithPassages(SphinxPostTransform):
                 passage = _passage_index(parent, first, last)
                 if passage is None:
                     continue
-                notes = [n for n in parent.children[first:last + 1] if is_note(n)]
+                notes = [n for n in parent.children[first : last + 1] if is_note(n)]
                 start, end = min(passage, first), max(passage, last)
                 passage_node = parent.children[passage]
-                kept = [n for n in parent.children[start:end + 1]
-                        if n is not passage_node and not is_note(n)]  # targets stay, before the row
-                parent.children[start:end + 1] = []
+                kept = [
+                    n for n in parent.children[start : end + 1] if n is not passage_node and not is_note(n)
+                ]  # targets stay, before the row
+                parent.children[start : end + 1] = []
                 box = nodes.container("", notes[0], classes=["passage-notes"])
                 row = nodes.container("", passage_node, box, classes=["passage-row"])
                 if notes[1:]:  # a second note on one passage could not start beside it

@@ -14,8 +14,13 @@ _BEFORE = "_navigation_before"
 
 
 def _snapshot(env, docnames):
-    return {doc: (tuple(env.toctree_includes.get(doc, ())),
-                  env.titles[doc].astext() if doc in env.titles else None) for doc in docnames}
+    return {
+        doc: (
+            tuple(env.toctree_includes.get(doc, ())),
+            env.titles[doc].astext() if doc in env.titles else None,
+        )
+        for doc in docnames
+    }
 
 
 def note_navigation(app, env, docnames):

@@ -37,8 +37,11 @@ def sources(env, config, patterns):
         else:
             key = docname
         found.setdefault(key, set()).add(docname)
-    return {key: docs for key, docs in found.items()
-            if not (key in docs and len(docs) == 1 and key.endswith("/index"))}
+    return {
+        key: docs
+        for key, docs in found.items()
+        if not (key in docs and len(docs) == 1 and key.endswith("/index"))
+    }
 
 
 def check_overview(app, doctree, docname):
@@ -48,9 +51,15 @@ def check_overview(app, doctree, docname):
     linked = _linked_pages(doctree, docname)
     for key, docs in sources(app.env, app.config, patterns).items():
         if not (docs & linked) and not any(fnmatch.fnmatch(page, key + "/*") for page in linked):
-            logger.warning("%s never links to %s, which the book annotates: say in its text what that source "
-                           "is (CONTRIBUTING.md, 'A new newsletter issue')", docname, key,
-                           location=(docname, _title_line(app.env, docname)), type="overviews", subtype="stale")
+            logger.warning(
+                "%s never links to %s, which the book annotates: say in its text what that source "
+                "is (CONTRIBUTING.md, 'A new newsletter issue')",
+                docname,
+                key,
+                location=(docname, _title_line(app.env, docname)),
+                type="overviews",
+                subtype="stale",
+            )
 
 
 def rewrite_overviews(app, env, added, changed, removed):

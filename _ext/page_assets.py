@@ -38,19 +38,22 @@ HIGHLIGHTED = (nodes.literal_block, nodes.doctest_block)
 
 def has_highlighted_code(doctree: nodes.document | None) -> bool:
     """Whether the page shows any code block, which Sphinx highlights with Pygments."""
-    return doctree is not None and any(True for _ in doctree.findall(
-        lambda node: isinstance(node, HIGHLIGHTED)))
+    return doctree is not None and any(
+        True for _ in doctree.findall(lambda node: isinstance(node, HIGHLIGHTED))
+    )
 
 
 def drop_unused_styles(context: dict[str, Any], doctree: nodes.document | None) -> None:
     """Leave pygments.css out of a page that has no highlighted code."""
     if "css_files" in context and not has_highlighted_code(doctree):
-        context["css_files"] = [css for css in context["css_files"]
-                                if getattr(css, "filename", css) != "_static/pygments.css"]
+        context["css_files"] = [
+            css for css in context["css_files"] if getattr(css, "filename", css) != "_static/pygments.css"
+        ]
 
 
-def adjust_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                  doctree: nodes.document | None) -> None:
+def adjust_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
     """Drop the unused stylesheet and defer the deferrable scripts of one page."""
     drop_unused_styles(context, doctree)
     scripts = context.get("script_files")
@@ -58,7 +61,8 @@ def adjust_assets(app: Sphinx, pagename: str, templatename: str, context: dict[s
         return
     context["script_files"] = [
         _JavaScript(js.filename, priority=js.priority, **dict(js.attributes, defer="defer"))
-        if isinstance(js, _JavaScript) and js.filename in DEFERRABLE else js
+        if isinstance(js, _JavaScript) and js.filename in DEFERRABLE
+        else js
         for js in scripts
     ]
 

@@ -38,7 +38,7 @@ def read_front_matter(path):
         data = yaml.safe_load(block) or {}
     except yaml.YAMLError:
         return {}, {}  # page_metadata.py reports broken front matter
-    lines = {m.group(1): block[:m.start()].count("\n") + 2 for m in re.finditer(r"^([\w-]+):", block, re.M)}
+    lines = {m.group(1): block[: m.start()].count("\n") + 2 for m in re.finditer(r"^([\w-]+):", block, re.M)}
     return (data if isinstance(data, dict) else {}), lines
 
 
@@ -50,12 +50,21 @@ def corrections_of(env, docname):
     location = f"{path}:{lines.get('corrections', 1)}"
     if entries is None:
         if "source" in meta:
-            logger.warning("an annotated page needs a 'corrections:' list in its front matter "
-                           "(dated entries: date, text)", location=location, type="corrections", subtype="missing")
+            logger.warning(
+                "an annotated page needs a 'corrections:' list in its front matter "
+                "(dated entries: date, text)",
+                location=location,
+                type="corrections",
+                subtype="missing",
+            )
         return []
     if not isinstance(entries, list):
-        logger.warning("'corrections' must be a list of entries with 'date' and 'text'", location=location,
-                       type="corrections", subtype="format")
+        logger.warning(
+            "'corrections' must be a list of entries with 'date' and 'text'",
+            location=location,
+            type="corrections",
+            subtype="format",
+        )
         return []
     result = []
     for number, entry in enumerate(entries, 1):
@@ -63,8 +72,13 @@ def corrections_of(env, docname):
         text = entry.get("text") if isinstance(entry, dict) else None
         date = date.isoformat() if isinstance(date, datetime.date) else date
         if not (isinstance(date, str) and DATE.match(date)) or not (isinstance(text, str) and text.strip()):
-            logger.warning("corrections entry %d needs 'date' (YYYY-MM-DD) and 'text'", number, location=location,
-                           type="corrections", subtype="format")
+            logger.warning(
+                "corrections entry %d needs 'date' (YYYY-MM-DD) and 'text'",
+                number,
+                location=location,
+                type="corrections",
+                subtype="format",
+            )
             continue
         result.append((date, " ".join(text.split())))
     return sorted(result, key=lambda item: item[0], reverse=True)
@@ -111,7 +125,7 @@ def page_date(app, docname):
     if entries:
         return entries[0][0]
     epoch = int(__import__("os").environ.get("SOURCE_DATE_EPOCH", "0") or 0)
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).date().isoformat()
+    return datetime.datetime.fromtimestamp(epoch, datetime.UTC).date().isoformat()
 
 
 def cite_section(app, docname):
@@ -120,23 +134,28 @@ def cite_section(app, docname):
     date = page_date(app, docname)
     key = "reader-" + docname.replace("/", "-")
     text = f"{app.config.author}, \u201c{title}\u201d, in {app.config.project}, updated {date}. {url}"
-    bibtex = "\n".join([
-        f"@misc{{{key},",
-        f"  title        = {{{title}}},",
-        f"  author       = {{{{{app.config.author}}}}},",
-        f"  howpublished = {{{app.config.project}}},",
-        f"  year         = {{{date[:4]}}},",
-        f"  date         = {{{date}}},",
-        f"  url          = {{{url}}},",
-        "}",
-    ])
+    bibtex = "\n".join(
+        [
+            f"@misc{{{key},",
+            f"  title        = {{{title}}},",
+            f"  author       = {{{{{app.config.author}}}}},",
+            f"  howpublished = {{{app.config.project}}},",
+            f"  year         = {{{date[:4]}}},",
+            f"  date         = {{{date}}},",
+            f"  url          = {{{url}}},",
+            "}",
+        ]
+    )
     section = nodes.section("", ids=["cite-this-page"], classes=["cite-this-page", "no-search"])
     section += nodes.title("", "Cite this page")
     section += nodes.paragraph("", text, classes=["page-cite-text"])
-    section += nodes.raw("", '<details class="claim-cite page-cite" open><summary>BibTeX</summary>'
-                             f'<p class="claim-cite-text" hidden>{html.escape(text)}</p>'
-                             f'<pre class="claim-cite-bibtex">{html.escape(bibtex)}</pre></details>',
-                         format="html")
+    section += nodes.raw(
+        "",
+        '<details class="claim-cite page-cite" open><summary>BibTeX</summary>'
+        f'<p class="claim-cite-text" hidden>{html.escape(text)}</p>'
+        f'<pre class="claim-cite-bibtex">{html.escape(bibtex)}</pre></details>',
+        format="html",
+    )
     return section
 
 
@@ -150,7 +169,9 @@ def add_sections(app, doctree, docname):
         section += nodes.title("", "Updates and corrections")
         items = nodes.bullet_list()
         for date, text in entries or []:
-            items += nodes.list_item("", nodes.paragraph("", "", nodes.strong("", date), nodes.Text(": " + text)))
+            items += nodes.list_item(
+                "", nodes.paragraph("", "", nodes.strong("", date), nodes.Text(": " + text))
+            )
         section += items if entries else nodes.paragraph("", "No updates or corrections yet.")
         top += section
     if docname in app.env.annotated_pages:

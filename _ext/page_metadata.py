@@ -66,7 +66,10 @@ def _problems(meta, config, needs_source):
     source = meta.get("source")
     if source is None:
         if needs_source:
-            yield "source", "front matter lacks 'source' (title, author, venue, date, url of the annotated text)"
+            yield (
+                "source",
+                "front matter lacks 'source' (title, author, venue, date, url of the annotated text)",
+            )
         return
     if not isinstance(source, dict):
         yield "source", "front matter 'source' must be a mapping with title, author, venue, date, url"
@@ -126,8 +129,13 @@ def check_metadata(app, doctree):
     except YAMLFrontMatterError as err:
         # One precise message; the checks below would only add misleading "lacks ..." ones.
         env.metadata[docname]["front_matter"] = {}
-        logger.warning("front matter is not valid YAML: %s", err.problem, location=(docname, err.line),
-                       type="page_metadata", subtype="yaml")
+        logger.warning(
+            "front matter is not valid YAML: %s",
+            err.problem,
+            location=(docname, err.line),
+            type="page_metadata",
+            subtype="yaml",
+        )
         return
     env.metadata[docname]["front_matter"] = meta
     patterns = config.page_metadata_source_pages
@@ -136,7 +144,9 @@ def check_metadata(app, doctree):
     )
     problems = list(_problems(meta, config, needs_source))
     for key, message in problems:
-        logger.warning(message, location=(docname, _line_of(text, key)), type="page_metadata", subtype="front_matter")
+        logger.warning(
+            message, location=(docname, _line_of(text, key)), type="page_metadata", subtype="front_matter"
+        )
 
 
 def add_meta_description(app, doctree):

@@ -48,8 +48,11 @@ def add_previews(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None
         if target is None or target not in env.titles:
             continue
         description = front_matter(env, target).get("description", "")
-        ref["reftitle"] = "%s: %s" % (env.titles[target].astext(), description) if description else \
-            env.titles[target].astext()
+        ref["reftitle"] = (
+            "%s: %s" % (env.titles[target].astext(), description)
+            if description
+            else env.titles[target].astext()
+        )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -44,11 +44,15 @@ def twitter_tags(app, pagename, templatename, context, doctree):
     if "metatags" not in context:
         return
     description = front_matter(app.env, pagename).get("description")
-    tags = [("twitter:card", "summary_large_image"), ("twitter:title", context.get("title") or app.config.project)]
+    tags = [
+        ("twitter:card", "summary_large_image"),
+        ("twitter:title", context.get("title") or app.config.project),
+    ]
     if isinstance(description, str) and description:
         tags.append(("twitter:description", description))
     context["metatags"] += "".join(
-        '\n    <meta name="%s" content="%s">' % (name, html.escape(str(value), quote=True)) for name, value in tags
+        '\n    <meta name="%s" content="%s">' % (name, html.escape(str(value), quote=True))
+        for name, value in tags
     )
 
 
@@ -77,7 +81,9 @@ def write_robots_and_drop_stale_maps(app, exception):
         return
     outdir = Path(app.outdir)
     base = app.config.html_baseurl.rstrip("/") + "/"
-    (outdir / "robots.txt").write_text("User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n" % base, encoding="utf-8")
+    (outdir / "robots.txt").write_text(
+        "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n" % base, encoding="utf-8"
+    )
     for name in REWRITTEN:
         (outdir / (name + ".map")).unlink(missing_ok=True)
 
@@ -86,5 +92,7 @@ def setup(app):
     app.connect("html-page-context", page_description, priority=450)
     app.connect("html-page-context", twitter_tags, priority=600)
     app.connect("build-finished", complete_sitemap, priority=450)
-    app.connect("build-finished", write_robots_and_drop_stale_maps, priority=900)  # after css_trim.py, icons.py
+    app.connect(
+        "build-finished", write_robots_and_drop_stale_maps, priority=900
+    )  # after css_trim.py, icons.py
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -47,9 +47,13 @@ def write_descriptions(app: Sphinx, exception: Exception | None) -> None:
     env = app.env
     descriptions = {doc: front_matter(env, doc).get("description", "") for doc in sorted(env.found_docs)}
     target = Path(app.outdir) / "_static" / "descriptions.js"
-    target.write_text("window.BOOK_DESCRIPTIONS = %s;\n" % json.dumps(
-        {doc: text for doc, text in descriptions.items() if text}, sort_keys=True, ensure_ascii=False),
-        encoding="utf-8")
+    target.write_text(
+        "window.BOOK_DESCRIPTIONS = %s;\n"
+        % json.dumps(
+            {doc: text for doc, text in descriptions.items() if text}, sort_keys=True, ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -55,7 +55,9 @@ class TaggedPagesDirective(SphinxDirective):
         """A placeholder node, filled in by ``fill`` once every page has been read."""
         tag = self.arguments[0]
         if tag not in self.config.page_metadata_tags:
-            raise self.error("unknown tag %r (allowed: %s)" % (tag, ", ".join(self.config.page_metadata_tags)))
+            raise self.error(
+                "unknown tag %r (allowed: %s)" % (tag, ", ".join(self.config.page_metadata_tags))
+            )
         self.env.get_domain("tagged").docs.add(self.env.docname)
         return [tagged_pages(tag=tag)]
 
@@ -64,9 +66,13 @@ def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Replace each placeholder with the list of the pages carrying its tag."""
     env = app.env
     for node in list(doctree.findall(tagged_pages)):
-        found = sorted(doc for doc in env.metadata
-                       if node["tag"] in (front_matter(env, doc).get("tags") or [])
-                       and doc != fromdocname and doc in env.titles)
+        found = sorted(
+            doc
+            for doc in env.metadata
+            if node["tag"] in (front_matter(env, doc).get("tags") or [])
+            and doc != fromdocname
+            and doc in env.titles
+        )
         items = nodes.bullet_list(classes=["tagged-pages"])
         for doc in found:
             para = nodes.paragraph()

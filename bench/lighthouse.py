@@ -56,7 +56,14 @@ def serve(compress):
 
 
 def scores(url, preset, out):
-    cmd = [str(LIGHTHOUSE), url, "--quiet", "--chrome-flags=" + FLAGS, "--output=json", "--output-path=" + str(out)]
+    cmd = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--chrome-flags=" + FLAGS,
+        "--output=json",
+        "--output-path=" + str(out),
+    ]
     if preset == "desktop":
         cmd.append("--preset=desktop")
     subprocess.run(cmd, check=True, env=dict(os.environ, CHROME_PATH=CHROMIUM), timeout=300)
@@ -70,8 +77,10 @@ def main():
         sys.exit("no %s: run `make html` first" % (SITE / page))
     if not LIGHTHOUSE.exists():
         TOOLS.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--prefix", str(TOOLS), "--no-audit", "--no-fund",
-                        "lighthouse@" + VERSION], check=True)
+        subprocess.run(
+            ["npm", "install", "--prefix", str(TOOLS), "--no-audit", "--no-fund", "lighthouse@" + VERSION],
+            check=True,
+        )
     results = {}
     for compress in (False, True):
         server = serve(compress)

@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 # The tests import ROOT and sphinx_build from here.
-from tools.devtools import CHROMIUM, ROOT, doctrees_of, launch_chromium, serve, sphinx_build
+from tools.devtools import CHROMIUM, ROOT, launch_chromium, serve, sphinx_build
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 
@@ -36,8 +36,11 @@ class Book:
     def pages(self):
         """Docnames of every content page (not Sphinx's genindex/search)."""
         skip = {"genindex", "search", "py-modindex", "404"}
-        return sorted(str(p.relative_to(self.outdir).with_suffix("")) for p in self.outdir.rglob("*.html")
-                      if not p.relative_to(self.outdir).parts[0].startswith("_") and p.stem not in skip)
+        return sorted(
+            str(p.relative_to(self.outdir).with_suffix(""))
+            for p in self.outdir.rglob("*.html")
+            if not p.relative_to(self.outdir).parts[0].startswith("_") and p.stem not in skip
+        )
 
     def source_pages(self):
         """Pages about one source text, as conf.py's page_metadata_source_pages defines them."""

@@ -16,8 +16,10 @@ def run(*args):
 def test_finds_the_planted_negative_claim_with_file_and_line():
     out = run(FIXTURE)
     assert out.returncode == 0, out.stderr
-    assert "page.md:8: [no search stated] We could not find the original memo, so its date is left out." \
-        in out.stdout, out.stdout
+    assert (
+        "page.md:8: [no search stated] We could not find the original memo, so its date is left out."
+        in out.stdout
+    ), out.stdout
     assert "page.md:17: [search stated] No record of the hearing was found" in out.stdout, out.stdout
 
 

@@ -35,7 +35,8 @@ def test_backlinks_carry_the_sentence_around_the_link(book):
     assert "poor track record" in context
     assert "Where the sources disagree" in entries
     href = book.page("newsletter/import-ai-375/gpt-2-five-years-on").select_one(
-        "section#linked-from a[href$='consciousness.html']")
+        "section#linked-from a[href$='consciousness.html']"
+    )
     assert href["href"] == "consciousness.html"
 
 

@@ -24,7 +24,9 @@ REQUIRED = {
 }
 CITE = re.compile(r"\{cite:[a-z]+\}`([^`]+)`")
 # A note that explains a missing identifier says so in one of these ways.
-NO_IDENTIFIER_REASON = re.compile(r"has no DOI|no DOI or|no URL is given|could not be (?:verified|retrieved)", re.I)
+NO_IDENTIFIER_REASON = re.compile(
+    r"has no DOI|no DOI or|no URL is given|could not be (?:verified|retrieved)", re.I
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,10 @@ def cited_keys():
     keys = {}
     for page in ROOT.rglob("*.md"):
         rel = page.relative_to(ROOT)
-        if {"_build", ".venv", "tests", "templates", "node_modules"} & set(rel.parts) or rel.name in {"README.md", "CONTRIBUTING.md"}:
+        if {"_build", ".venv", "tests", "templates", "node_modules"} & set(rel.parts) or rel.name in {
+            "README.md",
+            "CONTRIBUTING.md",
+        }:
             continue
         for match in CITE.finditer(page.read_text(encoding="utf-8")):
             for key in match.group(1).split(","):
@@ -70,8 +75,12 @@ def test_required_fields_for_each_type(bib):
         missing = REQUIRED[entry.type] - fields
         if entry.type == "misc" and not ({"url", "howpublished", "publisher"} & fields):
             missing.add("url or howpublished")
-        if entry.type in ("misc", "book") and not entry.persons.get("author") and "organization" not in fields \
-                and "publisher" not in fields:
+        if (
+            entry.type in ("misc", "book")
+            and not entry.persons.get("author")
+            and "organization" not in fields
+            and "publisher" not in fields
+        ):
             missing.add("author or organization")
         if missing:
             problems.append((key, sorted(missing)))
@@ -94,8 +103,11 @@ def test_identifiers_have_the_right_shape(bib):
 
 
 def test_every_entry_belongs_to_a_bibliography_group(bib):
-    bad = [(k, e.fields.get("keywords")) for k, e in bib.entries.items()
-           if not {w.strip() for w in e.fields.get("keywords", "").split(",")} & GROUPS]
+    bad = [
+        (k, e.fields.get("keywords"))
+        for k, e in bib.entries.items()
+        if not {w.strip() for w in e.fields.get("keywords", "").split(",")} & GROUPS
+    ]
     assert not bad, bad
 
 
@@ -146,8 +158,11 @@ def identifiers(entry):
 
 
 def test_every_entry_has_an_identifier_or_a_note_saying_why_not(bib):
-    missing = [key for key, entry in bib.entries.items()
-               if not identifiers(entry) and not NO_IDENTIFIER_REASON.search(entry.fields.get("note", ""))]
+    missing = [
+        key
+        for key, entry in bib.entries.items()
+        if not identifiers(entry) and not NO_IDENTIFIER_REASON.search(entry.fields.get("note", ""))
+    ]
     assert not missing, "entries with no DOI, arXiv id or URL and no note saying why: %s" % missing
 
 

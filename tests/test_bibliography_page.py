@@ -4,9 +4,9 @@ import re
 
 import pytest
 from pybtex.database import parse_file
+from test_browser import visit
 
 from conftest import ROOT
-from test_browser import visit
 
 LABEL = re.compile(r"^(?P<who>.+?)(?: et al\.)? (?P<year>\d{4}|n\.d\.)$")
 
@@ -23,8 +23,13 @@ def test_entries_are_labelled_author_year_and_anchored_by_key(book):
 def test_entries_are_sorted_by_author_within_each_group(book):
     soup = book.page("bibliography")
     for group in soup.select(".bd-article .citation-list"):
-        names = [LABEL.match(e.select_one(".label").get_text().strip("[]")).group("who").split(" and ")[0].casefold()
-                 for e in group.select("div.citation")]
+        names = [
+            LABEL.match(e.select_one(".label").get_text().strip("[]"))
+            .group("who")
+            .split(" and ")[0]
+            .casefold()
+            for e in group.select("div.citation")
+        ]
         assert names == sorted(names), names
 
 
@@ -52,7 +57,7 @@ def test_cited_in_links_to_the_exact_place(book):
     for a in links:
         page, _, anchor = a["href"].partition("#")
         assert anchor, a["href"]
-        target = book.page(page[:-len(".html")]).find(id=anchor)
+        target = book.page(page[: -len(".html")]).find(id=anchor)
         assert target is not None and "bibtex-citation" in target.get("class", []), a["href"]
 
 

@@ -10,15 +10,26 @@ from conftest import ROOT
 pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-KINDS_OF_PAGE = ["index", "essays/open-source-ai", "newsletter/import-ai-375/gpt-2-five-years-on",
-                 "newsletter/import-ai-375/robocasa", "topics/open-source", "glossary", "bibliography",
-                 "search"]
+KINDS_OF_PAGE = [
+    "index",
+    "essays/open-source-ai",
+    "newsletter/import-ai-375/gpt-2-five-years-on",
+    "newsletter/import-ai-375/robocasa",
+    "topics/open-source",
+    "glossary",
+    "bibliography",
+    "search",
+]
 
 
 def visit(browser, url, color_scheme="light", width=1280, height=900, javascript=True, bypass_csp=False):
     """Open a page; return (page, console errors, requests to other hosts)."""
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme,
-                                  java_script_enabled=javascript, bypass_csp=bypass_csp)
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        color_scheme=color_scheme,
+        java_script_enabled=javascript,
+        bypass_csp=bypass_csp,
+    )
     page = context.new_page()
     errors, foreign = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -55,14 +66,21 @@ def test_no_horizontal_scroll(browser, site, name, width):
     page.context.close()
 
 
-@pytest.mark.parametrize("name, link, expected", [
-    # a term shows its definition
-    ("essays/open-source-ai", ".bd-article a:has(.std-term)", lambda text: len(text) > 20),
-    # a citation shows the full reference, which carries a year
-    ("essays/open-source-ai", ".bd-article .bibtex-citation a", lambda text: any(c.isdigit() for c in text)),
-    # a cross-reference shows "Title: description" of the page it leads to
-    ("index", ".bd-article a[data-preview]:has(.std-ref)", lambda text: ":" in text),
-])
+@pytest.mark.parametrize(
+    "name, link, expected",
+    [
+        # a term shows its definition
+        ("essays/open-source-ai", ".bd-article a:has(.std-term)", lambda text: len(text) > 20),
+        # a citation shows the full reference, which carries a year
+        (
+            "essays/open-source-ai",
+            ".bd-article .bibtex-citation a",
+            lambda text: any(c.isdigit() for c in text),
+        ),
+        # a cross-reference shows "Title: description" of the page it leads to
+        ("index", ".bd-article a[data-preview]:has(.std-ref)", lambda text: ":" in text),
+    ],
+)
 def test_hover_preview_appears_within_a_second(browser, site, name, link, expected):
     page, _, _ = visit(browser, "%s/%s.html" % (site, name))
     page.locator(link).first.hover()
@@ -97,8 +115,9 @@ def axe_source():
     return AXE.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name, width", [(name, 1280) for name in KINDS_OF_PAGE] +
-                         [("newsletter/import-ai-375/robocasa", 390)])  # margin notes change form on phones
+@pytest.mark.parametrize(
+    "name, width", [(name, 1280) for name in KINDS_OF_PAGE] + [("newsletter/import-ai-375/robocasa", 390)]
+)  # margin notes change form on phones
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_accessibility_violation(browser, site, axe_source, name, width, scheme):
     url = "%s/%s.html%s" % (site, name, "?q=RoboCasa" if name == "search" else "")
@@ -106,8 +125,11 @@ def test_no_serious_accessibility_violation(browser, site, axe_source, name, wid
     page, _, _ = visit(browser, url, color_scheme=scheme, width=width, bypass_csp=True)
     page.add_script_tag(content=axe_source)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], serious
     page.context.close()
 

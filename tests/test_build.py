@@ -18,10 +18,25 @@ def test_build_has_no_warnings(book):
 
 
 def test_every_source_page_is_built(book):
-    sources = {str(p.relative_to(ROOT).with_suffix("")) for p in ROOT.rglob("*.md")
-               if not ({"_build", ".venv", "page-templates", "tests", "bench", "_data", ".pytest_cache", "node_modules",
-                        ".github"}
-                       & set(p.relative_to(ROOT).parts)) and p.name not in {"README.md", "CONTRIBUTING.md", "ARCHITECTURE.md"}}
+    sources = {
+        str(p.relative_to(ROOT).with_suffix(""))
+        for p in ROOT.rglob("*.md")
+        if not (
+            {
+                "_build",
+                ".venv",
+                "page-templates",
+                "tests",
+                "bench",
+                "_data",
+                ".pytest_cache",
+                "node_modules",
+                ".github",
+            }
+            & set(p.relative_to(ROOT).parts)
+        )
+        and p.name not in {"README.md", "CONTRIBUTING.md", "ARCHITECTURE.md"}
+    }
     assert sources, "no page found"
     assert sources == set(book.pages())
 
@@ -65,7 +80,10 @@ def test_annotated_pages_follow_the_anatomy(book):
             alternatives = [needed] if isinstance(needed, str) else needed
             assert set(alternatives) & set(headings), (name, needed, headings)
         assert soup.select_one(".about-this-text"), (name, "no 'About this text' box")
-        assert len(soup.select("aside.margin")) >= conf.anatomy_min_margin_notes, (name, "too few margin notes")
+        assert len(soup.select("aside.margin")) >= conf.anatomy_min_margin_notes, (
+            name,
+            "too few margin notes",
+        )
         assert soup.select(".bd-article .bibtex-citation"), (name, "cites nothing")
 
 
@@ -81,8 +99,11 @@ def test_annotated_pages_are_long_enough_and_connected(book):
         for refs in article.select("#references"):
             refs.decompose()
         assert len(article.get_text(" ").split()) >= longer.get(name, conf.anatomy_min_words), name
-        linked = {a["href"].split("#")[0].split("/")[-1] for a in article.select("a.reference.internal[href]")
-                  if a["href"].split("#")[0]}
+        linked = {
+            a["href"].split("#")[0].split("/")[-1]
+            for a in article.select("a.reference.internal[href]")
+            if a["href"].split("#")[0]
+        }
         linked -= {"glossary.html", "bibliography.html", name.split("/")[-1] + ".html", ""}
         assert len(linked) >= conf.anatomy_min_links, (name, linked)
 
@@ -99,15 +120,22 @@ def test_nothing_is_loaded_from_another_host(book):
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
             for el in soup.find_all(tag):
                 url = el.get(attr)
-                if url and (tag != "link" or "stylesheet" in el.get("rel", []) or "preload" in el.get("rel", [])):
+                if url and (
+                    tag != "link" or "stylesheet" in el.get("rel", []) or "preload" in el.get("rel", [])
+                ):
                     assert not urlparse(url).netloc, (name, url)
 
 
-@pytest.mark.skipif(not (SHARED / "tools" / "check_originality.py").exists(),
-                    reason="../shared/tools/check_originality.py is not beside this checkout")
+@pytest.mark.skipif(
+    not (SHARED / "tools" / "check_originality.py").exists(),
+    reason="../shared/tools/check_originality.py is not beside this checkout",
+)
 def test_originality_against_the_sources():
-    proc = subprocess.run([sys.executable, str(SHARED / "tools" / "check_originality.py"), str(ROOT)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "check_originality.py"), str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -115,14 +143,20 @@ def test_originality_against_the_sources():
 def test_two_builds_from_two_folders_are_byte_identical(book, tmp_path):
     """The same commit, copied elsewhere and built again later, gives the same bytes."""
     copy = tmp_path / "elsewhere" / "book"
-    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     for f in files:
         if (ROOT / f).is_file():
             (copy / f).parent.mkdir(parents=True, exist_ok=True)
             (copy / f).write_bytes((ROOT / f).read_bytes())
     returncode, warnings = sphinx_build(copy, tmp_path / "html", "-j", "auto")
     assert returncode == 0, warnings
+
     def files_of(folder):
         return {str(f.relative_to(folder)): f.read_bytes() for f in Path(folder).rglob("*") if f.is_file()}
 

@@ -39,7 +39,9 @@ def test_the_data_is_valid_and_covers_every_annotated_page():
 
 
 def test_the_gpt2_forecasts_are_all_in_the_ledger():
-    forecasts = {cid for cid, c in CLAIMS.items() if c["kind"] == "forecast" and cid.startswith("ia375-gpt2-")}
+    forecasts = {
+        cid for cid, c in CLAIMS.items() if c["kind"] == "forecast" and cid.startswith("ia375-gpt2-")
+    }
     for item in ("writing", "dialogue", "translation", "speech"):
         assert "ia375-gpt2-benefit-" + item in forecasts
     for item in ("news", "impersonation", "social-media", "spam"):
@@ -53,8 +55,12 @@ def test_every_claim_has_its_card_on_its_page(book, cid):
     assert card is not None and "claim-card" in card["class"], cid
     # in the section its data names, which is where claims.json points
     assert card.find_parent("section", id=claim["section"]) or card.find_parent(
-        lambda tag: tag.name == "section" and claim["section"] in [tag.get("id")] + [
-            span.get("id") for span in tag.find_all("span", recursive=False)]), claim["section"]
+        lambda tag: (
+            tag.name == "section"
+            and claim["section"]
+            in [tag.get("id")] + [span.get("id") for span in tag.find_all("span", recursive=False)]
+        )
+    ), claim["section"]
     text = " ".join(card.get_text(" ").split())
     assert " ".join(claim["statement"].split()) in text
     badge = card.select_one(".claim-status")
@@ -100,9 +106,18 @@ def test_claims_json_validates_and_points_at_the_passages(book):
 
 def test_the_schema_of_claims_json_rejects_a_bad_entry():
     schema = json.loads((ROOT / "_data/schemas/claims-json.schema.json").read_text(encoding="utf-8"))
-    entry = {"id": "x-y", "page": "a.html#b", "who": "Someone", "when": "2024", "kind": "forecast",
-             "status": "supported", "statement": "A statement long enough.", "evidence": ["K"],
-             "as_of": "2026-01-01", "review_by": None}
+    entry = {
+        "id": "x-y",
+        "page": "a.html#b",
+        "who": "Someone",
+        "when": "2024",
+        "kind": "forecast",
+        "status": "supported",
+        "statement": "A statement long enough.",
+        "evidence": ["K"],
+        "as_of": "2026-01-01",
+        "review_by": None,
+    }
     messages = [e.message for e in Draft202012Validator(schema).iter_errors([entry])]
     assert any("'supported' is not one of" in m for m in messages)
     assert any("None is not of type 'string'" in m for m in messages)
@@ -113,8 +128,14 @@ def test_the_disagreement_map(book):
     assert page.select_one("h1").get_text().startswith("Where the sources disagree")
     table = page.select_one("table")
     headers = [th.get_text(strip=True).replace("\u2019", "'") for th in table.select("thead th")]
-    for party in ("Rosa's essay", "Import AI 375 (Clark)", "First reader comment", "Second reader comment",
-                  "Where they agree", "Claims"):
+    for party in (
+        "Rosa's essay",
+        "Import AI 375 (Clark)",
+        "First reader comment",
+        "Second reader comment",
+        "Where they agree",
+        "Claims",
+    ):
         assert party in headers
     rows = table.select("tbody tr")
     assert len(rows) >= 8
@@ -208,24 +229,56 @@ def test_a_tiny_book_with_claims_builds_cleanly(tmp_path):
     assert [d["page"] for d in data] == ["page.html#the-argument"] * 2
 
 
-@pytest.mark.parametrize("old, new, where, message", [
-    ("status: supported", "status: came-true", "page.yaml:7",
-     "claim 'tiny-claim', field 'status': 'came-true' is not one of"),
-    ("kind: empirical", "kind: opinion", "page.yaml:6", "claim 'tiny-claim', field 'kind'"),
-    ('    review_by: "2027-11-30"\n', "", "page.yaml:11",
-     "claim 'tiny-forecast', field 'review_by': 'review_by' is a required property"),
-    ('as_of: "2026-11-30"\n  - id: tiny-forecast', 'as_of: "2026-11-30"\n    review_by: "2027-01-01"\n'
-     '  - id: tiny-forecast', "page.yaml:11", "claim 'tiny-claim', field 'review_by': review_by is only for forecasts"),
-    ("evidence: [Kaplan2020scaling]\n    as_of", "evidence: [Nobody2099nothing]\n    as_of", "page.yaml:9",
-     "claim 'tiny-claim', field 'evidence': 'Nobody2099nothing' is not a key of references.bib"),
-    ('as_of: "2026-11-30"\n  - id', 'as_of: "30 November 2026"\n  - id', "page.yaml:10",
-     "claim 'tiny-claim', field 'as_of'"),
-    ("id: tiny-forecast", "id: tiny-claim", "page.yaml:11", "claim 'tiny-claim', field 'id': already used at"),
-    ("    who: A tester\n    when", "    when", "page.yaml:2", "claim 'tiny-claim', field 'who'"),
-    ("    statement: Loss falls", "    colour: red\n    statement: Loss falls", "page.yaml:8",
-     "claim 'tiny-claim', field 'colour': Additional properties are not allowed"),
-    ("claims:\n", "claims:\n  - [\n", "page.yaml:", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "old, new, where, message",
+    [
+        (
+            "status: supported",
+            "status: came-true",
+            "page.yaml:7",
+            "claim 'tiny-claim', field 'status': 'came-true' is not one of",
+        ),
+        ("kind: empirical", "kind: opinion", "page.yaml:6", "claim 'tiny-claim', field 'kind'"),
+        (
+            '    review_by: "2027-11-30"\n',
+            "",
+            "page.yaml:11",
+            "claim 'tiny-forecast', field 'review_by': 'review_by' is a required property",
+        ),
+        (
+            'as_of: "2026-11-30"\n  - id: tiny-forecast',
+            'as_of: "2026-11-30"\n    review_by: "2027-01-01"\n  - id: tiny-forecast',
+            "page.yaml:11",
+            "claim 'tiny-claim', field 'review_by': review_by is only for forecasts",
+        ),
+        (
+            "evidence: [Kaplan2020scaling]\n    as_of",
+            "evidence: [Nobody2099nothing]\n    as_of",
+            "page.yaml:9",
+            "claim 'tiny-claim', field 'evidence': 'Nobody2099nothing' is not a key of references.bib",
+        ),
+        (
+            'as_of: "2026-11-30"\n  - id',
+            'as_of: "30 November 2026"\n  - id',
+            "page.yaml:10",
+            "claim 'tiny-claim', field 'as_of'",
+        ),
+        (
+            "id: tiny-forecast",
+            "id: tiny-claim",
+            "page.yaml:11",
+            "claim 'tiny-claim', field 'id': already used at",
+        ),
+        ("    who: A tester\n    when", "    when", "page.yaml:2", "claim 'tiny-claim', field 'who'"),
+        (
+            "    statement: Loss falls",
+            "    colour: red\n    statement: Loss falls",
+            "page.yaml:8",
+            "claim 'tiny-claim', field 'colour': Additional properties are not allowed",
+        ),
+        ("claims:\n", "claims:\n  - [\n", "page.yaml:", "not valid YAML"),
+    ],
+)
 def test_bad_claim_data_names_file_line_claim_and_field(tmp_path, old, new, where, message):
     assert old in DATA
     returncode, warnings = build_with_claims(tmp_path, data=DATA.replace(old, new, 1))
@@ -233,15 +286,35 @@ def test_bad_claim_data_names_file_line_claim_and_field(tmp_path, old, new, wher
     assert where in warnings and message in warnings, warnings
 
 
-@pytest.mark.parametrize("old, new, where, message", [
-    (":::{claim} tiny-forecast\n:::\n", "", "page.yaml:11",
-     "claim 'tiny-forecast' is not shown on its page: add ':::{claim} tiny-forecast'"),
-    ("## Context\n\nNothing here.\n", "## Context\n\n:::{claim} tiny-claim\n:::\n", "page.md:",
-     "claim 'tiny-claim' is placed twice on this page"),
-    (":::{claim} tiny-forecast", ":::{claim} no-such-claim", "page.md:16", "unknown claim 'no-such-claim'"),
-    ("## The argument\n\n:::{claim} tiny-claim\n:::\n", "## The argument\n\n",
-     "page.md:", "claim 'tiny-claim', field 'section': the card is in section 'context'"),
-])
+@pytest.mark.parametrize(
+    "old, new, where, message",
+    [
+        (
+            ":::{claim} tiny-forecast\n:::\n",
+            "",
+            "page.yaml:11",
+            "claim 'tiny-forecast' is not shown on its page: add ':::{claim} tiny-forecast'",
+        ),
+        (
+            "## Context\n\nNothing here.\n",
+            "## Context\n\n:::{claim} tiny-claim\n:::\n",
+            "page.md:",
+            "claim 'tiny-claim' is placed twice on this page",
+        ),
+        (
+            ":::{claim} tiny-forecast",
+            ":::{claim} no-such-claim",
+            "page.md:16",
+            "unknown claim 'no-such-claim'",
+        ),
+        (
+            "## The argument\n\n:::{claim} tiny-claim\n:::\n",
+            "## The argument\n\n",
+            "page.md:",
+            "claim 'tiny-claim', field 'section': the card is in section 'context'",
+        ),
+    ],
+)
 def test_misplaced_cards_are_reported(tmp_path, old, new, where, message):
     page = PAGE.replace(old, new, 1)
     if "field 'section'" in message:  # move the card to the wrong section instead of dropping it
@@ -252,6 +325,7 @@ def test_misplaced_cards_are_reported(tmp_path, old, new, where, message):
 
 
 # -- In the browser: the ledger sorts and filters, the cards copy their citation --------------------
+
 
 @pytest.mark.browser
 def test_the_ledger_filters_and_sorts(browser, site):

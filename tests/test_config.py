@@ -34,5 +34,7 @@ def test_every_action_is_pinned_by_full_commit_with_its_version(workflow):
         if action.startswith("./"):
             continue
         assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action), "%s: %s is not pinned by commit" % (
-            workflow.name, action)
+            workflow.name,
+            action,
+        )
         assert re.search(r"#\s*v\d+(\.\d+)*", rest), "%s: %s has no version comment" % (workflow.name, action)

@@ -30,42 +30,101 @@ PAYLOADS = [
     ("svg-onload", "<svg onload=alert(1)></svg>", 0, "raw HTML is not allowed"),
     ("iframe-srcdoc", '<iframe srcdoc="<script>alert(1)</script>"></iframe>', 0, "raw HTML is not allowed"),
     ("iframe-javascript", '<iframe src="javascript:alert(1)"></iframe>', 0, "raw HTML is not allowed"),
-    ("object-data", '<object data="data:text/html,<script>alert(1)</script>"></object>', 0,
-     "raw HTML is not allowed"),
+    (
+        "object-data",
+        '<object data="data:text/html,<script>alert(1)</script>"></object>',
+        0,
+        "raw HTML is not allowed",
+    ),
     ("inline-html", 'Some text <span onmouseover="alert(1)">here</span>.', 0, "raw HTML is not allowed"),
     ("anchor-javascript", '<a href="javascript:alert(1)">a link</a>', 0, "raw HTML is not allowed"),
-    ("meta-refresh", '<meta http-equiv="refresh" content="0; url=https://example.org">', 0,
-     "raw HTML is not allowed"),
+    (
+        "meta-refresh",
+        '<meta http-equiv="refresh" content="0; url=https://example.org">',
+        0,
+        "raw HTML is not allowed",
+    ),
     ("style-block", "<style>nav { display: none }</style>", 0, "raw HTML is not allowed"),
-    ("form-post", '<form action="https://example.org"><input type="password"></form>', 0,
-     "raw HTML is not allowed"),
+    (
+        "form-post",
+        '<form action="https://example.org"><input type="password"></form>',
+        0,
+        "raw HTML is not allowed",
+    ),
     ("abbr-with-onclick", 'An <abbr title="x" onclick="alert(1)">AB</abbr>.', 0, "raw HTML is not allowed"),
     ("heading-html", "## A heading <img src=x onerror=alert(1)>", 0, "raw HTML is not allowed"),
-    ("glossary-html", ":::{glossary}\nzebra\n  A <img src=x onerror=alert(1)> stripe.\n:::", 2,
-     "raw HTML is not allowed"),
-    ("raw-directive", "```{raw} html\n<script>alert(1)</script>\n```", 0, "the 'raw' directive is not allowed"),
+    (
+        "glossary-html",
+        ":::{glossary}\nzebra\n  A <img src=x onerror=alert(1)> stripe.\n:::",
+        2,
+        "raw HTML is not allowed",
+    ),
+    (
+        "raw-directive",
+        "```{raw} html\n<script>alert(1)</script>\n```",
+        0,
+        "the 'raw' directive is not allowed",
+    ),
     ("raw-file", "```{raw} html\n:file: ../secret.txt\n```", 0, "the 'raw' directive is not allowed"),
-    ("eval-rst", "```{eval-rst}\n.. raw:: html\n\n   <script>alert(1)</script>\n```", 0,
-     "the 'eval-rst' block is not allowed"),
+    (
+        "eval-rst",
+        "```{eval-rst}\n.. raw:: html\n\n   <script>alert(1)</script>\n```",
+        0,
+        "the 'eval-rst' block is not allowed",
+    ),
     ("include", "```{include} ../secret.txt\n```", 0, "the 'include' directive is not allowed"),
-    ("literalinclude", "```{literalinclude} /etc/hostname\n```", 0, "the 'literalinclude' directive is not allowed"),
-    ("csv-table-file", "```{csv-table} Secrets\n:file: ../secret.txt\n```", 0,
-     "the 'csv-table :file:' directive is not allowed"),
-    ("meta-directive", "```{meta}\n:http-equiv=refresh: 0; url=https://example.org\n```", 0,
-     "the 'meta' directive is not allowed"),
-    ("figure-target", "```{figure} picture.svg\n:alt: A square.\n:target: javascript:alert(1)\n\nA square.\n```", 0,
-     "URL scheme 'javascript' is not allowed"),
-    ("toctree-javascript", "```{toctree}\nClick <javascript://%0aalert(1)>\n```", 0,
-     "URL scheme 'javascript' is not allowed"),
+    (
+        "literalinclude",
+        "```{literalinclude} /etc/hostname\n```",
+        0,
+        "the 'literalinclude' directive is not allowed",
+    ),
+    (
+        "csv-table-file",
+        "```{csv-table} Secrets\n:file: ../secret.txt\n```",
+        0,
+        "the 'csv-table :file:' directive is not allowed",
+    ),
+    (
+        "meta-directive",
+        "```{meta}\n:http-equiv=refresh: 0; url=https://example.org\n```",
+        0,
+        "the 'meta' directive is not allowed",
+    ),
+    (
+        "figure-target",
+        "```{figure} picture.svg\n:alt: A square.\n:target: javascript:alert(1)\n\nA square.\n```",
+        0,
+        "URL scheme 'javascript' is not allowed",
+    ),
+    (
+        "toctree-javascript",
+        "```{toctree}\nClick <javascript://%0aalert(1)>\n```",
+        0,
+        "URL scheme 'javascript' is not allowed",
+    ),
     ("image-data-url", "![A dot](data:image/png;base64,AAAA)", 0, "URL scheme 'data' is not allowed"),
-    ("image-other-host", "![A pixel](https://tracker.example.org/pixel.png)", 0, "is loaded from another host"),
+    (
+        "image-other-host",
+        "![A pixel](https://tracker.example.org/pixel.png)",
+        0,
+        "is loaded from another host",
+    ),
     ("image-outside", "![A picture](../outside.svg)", 0, "resolves outside the source folder"),
-    ("download-outside", "Get {download}`the secret <../secret.txt>`.", 0, "resolves outside the source folder"),
+    (
+        "download-outside",
+        "Get {download}`the secret <../secret.txt>`.",
+        0,
+        "resolves outside the source folder",
+    ),
 ]
 INERT = [
     # Allowed inline formatting, and links MyST already renders as text.
-    ("kbd-allowed", "Press <kbd>Ctrl</kbd>+<kbd>K</kbd>, H<sub>2</sub>O, x<sup>2</sup>, "
-                    '<abbr title="Artificial intelligence">AI</abbr>.'),
+    (
+        "kbd-allowed",
+        "Press <kbd>Ctrl</kbd>+<kbd>K</kbd>, H<sub>2</sub>O, x<sup>2</sup>, "
+        '<abbr title="Artificial intelligence">AI</abbr>.',
+    ),
     ("markdown-javascript-link", "[click](javascript:alert(1)) and [data](data:text/html,x)."),
     ("template-expression", "Seven times 191 is {{ 7 * 191 }}; the shell says {{ lipsum.__globals__ }}."),
 ]
@@ -126,28 +185,45 @@ def test_template_expression_is_not_evaluated(battery):
 
 def test_no_file_from_outside_is_published(battery):
     _, _, outdir = battery
-    published = [p for p in outdir.rglob("*") if p.is_file() and "SECRET-FROM-OUTSIDE" in p.read_text(errors="replace")]
+    published = [
+        p for p in outdir.rglob("*") if p.is_file() and "SECRET-FROM-OUTSIDE" in p.read_text(errors="replace")
+    ]
     assert not published, published
     assert not list(outdir.rglob("outside*.svg"))
 
 
-BIB_OK = "@misc{Kaplan2020scaling,\n  author = {Kaplan, Jared},\n  title = {Scaling},\n  year = {2020},\n" \
-         "  url = {https://arxiv.org/abs/2001.08361},\n  keywords = {paper},\n}\n"
+BIB_OK = (
+    "@misc{Kaplan2020scaling,\n  author = {Kaplan, Jared},\n  title = {Scaling},\n  year = {2020},\n"
+    "  url = {https://arxiv.org/abs/2001.08361},\n  keywords = {paper},\n}\n"
+)
 BIB_CASES = [
     # (entry, line offset of the entry, message)
     ("@misc{Empty2020nothing,\n}\n", "bibliography entry 'Empty2020nothing' has no fields"),
     ("@misc{Empty2021cited,}\n", "bibliography entry 'Empty2021cited' has no fields"),
-    ("@article{Doe2020partial,\n  title = {Partial},\n  year = {2020},\n  keywords = {paper},\n}\n",
-     "'Doe2020partial' lacks author, journal, required for @article"),
-    ("@misc{Doe2021group,\n  author = {Doe, Jane},\n  title = {T},\n  year = {2021},\n"
-     "  url = {https://example.org},\n  keywords = {astrology},\n}\n", "naming no group of the bibliography page"),
-    ("@misc{Doe2022script,\n  author = {Doe, Jane},\n  title = {T},\n  year = {2022},\n"
-     "  url = {javascript:alert(1)},\n  keywords = {paper},\n}\n", "is not an http(s) URL"),
-    ("@misc{Doe2023alone,\n  author = {Doe, Jane},\n  title = {T},\n  year = {2023},\n"
-     "  url = {https://example.org},\n  keywords = {paper},\n}\n", "'Doe2023alone' is cited by no page"),
-    ("@misc{Kaplan2020scaling,\n  author = {Kaplan, Jared},\n  title = {Again},\n  year = {2020},\n"
-     "  url = {https://example.org},\n  keywords = {paper},\n}\n",
-     "duplicate bibliography key 'Kaplan2020scaling' (first defined at line 1)"),
+    (
+        "@article{Doe2020partial,\n  title = {Partial},\n  year = {2020},\n  keywords = {paper},\n}\n",
+        "'Doe2020partial' lacks author, journal, required for @article",
+    ),
+    (
+        "@misc{Doe2021group,\n  author = {Doe, Jane},\n  title = {T},\n  year = {2021},\n"
+        "  url = {https://example.org},\n  keywords = {astrology},\n}\n",
+        "naming no group of the bibliography page",
+    ),
+    (
+        "@misc{Doe2022script,\n  author = {Doe, Jane},\n  title = {T},\n  year = {2022},\n"
+        "  url = {javascript:alert(1)},\n  keywords = {paper},\n}\n",
+        "is not an http(s) URL",
+    ),
+    (
+        "@misc{Doe2023alone,\n  author = {Doe, Jane},\n  title = {T},\n  year = {2023},\n"
+        "  url = {https://example.org},\n  keywords = {paper},\n}\n",
+        "'Doe2023alone' is cited by no page",
+    ),
+    (
+        "@misc{Kaplan2020scaling,\n  author = {Kaplan, Jared},\n  title = {Again},\n  year = {2020},\n"
+        "  url = {https://example.org},\n  keywords = {paper},\n}\n",
+        "duplicate bibliography key 'Kaplan2020scaling' (first defined at line 1)",
+    ),
 ]
 
 
@@ -158,10 +234,13 @@ def bib_build(tmp_path_factory):
     for entry, _ in BIB_CASES:
         lines.append(bib.count("\n") + 1)
         bib += entry
-    cited = "Cites {cite:p}`Empty2021cited`, {cite:p}`Doe2020partial`, {cite:p}`Doe2021group`, " \
-            "{cite:p}`Doe2022script`.\n\n:::{bibliography}\n:filter: docname in docnames\n:::\n"
-    src = make_root(tmp, {"page.md": PAGE.format(body=cited).replace("orphan: true\n", ""),
-                          "references.bib": bib})
+    cited = (
+        "Cites {cite:p}`Empty2021cited`, {cite:p}`Doe2020partial`, {cite:p}`Doe2021group`, "
+        "{cite:p}`Doe2022script`.\n\n:::{bibliography}\n:filter: docname in docnames\n:::\n"
+    )
+    src = make_root(
+        tmp, {"page.md": PAGE.format(body=cited).replace("orphan: true\n", ""), "references.bib": bib}
+    )
     returncode, warnings = build(src, tmp / "out")
     return returncode, warnings, lines
 
@@ -172,29 +251,77 @@ def test_bibliography_problem_names_file_and_line(bib_build, case):
     assert_reported(returncode, warnings, "references.bib:%d" % lines[case], BIB_CASES[case][1])
 
 
-GLOSSARY_DUP = ("---\ndescription: The tiny book's glossary of one term.\ntags: []\n---\n\n(glossary)=\n"
-                "# Glossary\n\n:::{glossary}\nsynthetic data\n  Data made by a program.\n\n"
-                "synthetic data\n  Something else entirely.\n:::\n")
+GLOSSARY_DUP = (
+    "---\ndescription: The tiny book's glossary of one term.\ntags: []\n---\n\n(glossary)=\n"
+    "# Glossary\n\n:::{glossary}\nsynthetic data\n  Data made by a program.\n\n"
+    "synthetic data\n  Something else entirely.\n:::\n"
+)
 CYCLE = PAGE.format(body="```{toctree}\nindex\n```").replace("orphan: true\n", "")  # "index" on BODY_LINE
 
 
-@pytest.mark.parametrize("name, pages, options, where, message", [
-    ("non-utf8", {"page.md": PAGE.format(body="Caf\xe9").encode("utf-8").replace(b"\xc3\xa9", b"\xe9")}, (),
-     "page.md:%d" % BODY_LINE, "not a UTF-8 file"),
-    ("toctree-cycle", {"page.md": CYCLE}, (), "page.md:%d" % BODY_LINE, "toctree cycle"),
-    ("yaml-error", {"page.md": "---\ndescription: A page with broken front matter.\ntags: [safety\n"
-                               "author: {x\n---\n\n# Page\n"}, (), "page.md:4", "front matter is not valid YAML"),
-    ("html-meta", {"page.md": PAGE.replace("orphan: true\n", "myst:\n  html_meta:\n"
-                                              "    http-equiv=refresh: 0; url=https://example.org\n").format(body="")},
-     (), "page.md:3", "HTML <meta> tags"),
-    ("glossary-duplicate", {"glossary.md": GLOSSARY_DUP}, (), "glossary.md:13", "duplicate glossary term"),
-    ("page-too-large", {"page.md": PAGE.format(body="Words. " * 400)}, ("-D", "content_policy_max_page_bytes=2000"),
-     "page.md", "more than content_policy_max_page_bytes (2000)"),
-    ("too-many-headings", {"page.md": PAGE.format(body="\n\n".join("## H%d" % i for i in range(5)))},
-     ("-D", "content_policy_max_headings=3"), "page.md", "more than content_policy_max_headings (3)"),
-    ("include-allowed-but-outside", {"page.md": PAGE.format(body="```{include} ../secret.txt\n```")},
-     ("-D", "content_policy_allowed_directives=include"), "page.md", "resolves outside the source folder"),
-])
+@pytest.mark.parametrize(
+    "name, pages, options, where, message",
+    [
+        (
+            "non-utf8",
+            {"page.md": PAGE.format(body="R\xe9sum\xe9").encode("utf-8").replace(b"\xc3\xa9", b"\xe9")},
+            (),
+            "page.md:%d" % BODY_LINE,
+            "not a UTF-8 file",
+        ),
+        ("toctree-cycle", {"page.md": CYCLE}, (), "page.md:%d" % BODY_LINE, "toctree cycle"),
+        (
+            "yaml-error",
+            {
+                "page.md": "---\ndescription: A page with broken front matter.\ntags: [safety\n"
+                "author: {x\n---\n\n# Page\n"
+            },
+            (),
+            "page.md:4",
+            "front matter is not valid YAML",
+        ),
+        (
+            "html-meta",
+            {
+                "page.md": PAGE.replace(
+                    "orphan: true\n",
+                    "myst:\n  html_meta:\n    http-equiv=refresh: 0; url=https://example.org\n",
+                ).format(body="")
+            },
+            (),
+            "page.md:3",
+            "HTML <meta> tags",
+        ),
+        (
+            "glossary-duplicate",
+            {"glossary.md": GLOSSARY_DUP},
+            (),
+            "glossary.md:13",
+            "duplicate glossary term",
+        ),
+        (
+            "page-too-large",
+            {"page.md": PAGE.format(body="Words. " * 400)},
+            ("-D", "content_policy_max_page_bytes=2000"),
+            "page.md",
+            "more than content_policy_max_page_bytes (2000)",
+        ),
+        (
+            "too-many-headings",
+            {"page.md": PAGE.format(body="\n\n".join("## H%d" % i for i in range(5)))},
+            ("-D", "content_policy_max_headings=3"),
+            "page.md",
+            "more than content_policy_max_headings (3)",
+        ),
+        (
+            "include-allowed-but-outside",
+            {"page.md": PAGE.format(body="```{include} ../secret.txt\n```")},
+            ("-D", "content_policy_allowed_directives=include"),
+            "page.md",
+            "resolves outside the source folder",
+        ),
+    ],
+)
 def test_bad_input_names_file_and_line(tmp_path, name, pages, options, where, message):
     src = make_root(tmp_path, pages)
     returncode, warnings = build(src, tmp_path / "out", *options)

@@ -10,9 +10,11 @@ from _ext.page_endings import read_front_matter
 from conftest import ROOT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-ANNOTATED = sorted(p.relative_to(ROOT).with_suffix("").as_posix()
-                   for p in [*ROOT.glob("essays/*.md"), *ROOT.glob("newsletter/*/*.md")]
-                   if "source" in read_front_matter(p)[0])
+ANNOTATED = sorted(
+    p.relative_to(ROOT).with_suffix("").as_posix()
+    for p in [*ROOT.glob("essays/*.md"), *ROOT.glob("newsletter/*/*.md")]
+    if "source" in read_front_matter(p)[0]
+)
 
 
 def test_llms_txt_links_every_page_with_its_description(book):
@@ -24,16 +26,18 @@ def test_llms_txt_links_every_page_with_its_description(book):
     targets = [url for _title, url, _desc in links]
     assert len(targets) == len(set(targets))
     assert set(targets) == {name + ".html" for name in book.pages()} - {"index.html"}
-    for title, url, desc in links:
+    for _title, url, desc in links:
         assert book.page(url.removesuffix(".html")).select_one('meta[name="description"]')["content"] == desc
 
 
 def test_llms_full_has_every_page_as_markdown_in_reading_order(book):
     full = (book.outdir / "llms-full.txt").read_text(encoding="utf-8")
     order = re.findall(r"^Page: (\S+)$", full, re.M)
-    llms = re.findall(r"^- \[.+?\]\((\S+?\.html)\)", (book.outdir / "llms.txt").read_text(encoding="utf-8"), re.M)
+    llms = re.findall(
+        r"^- \[.+?\]\((\S+?\.html)\)", (book.outdir / "llms.txt").read_text(encoding="utf-8"), re.M
+    )
     assert order[0] == "index.html" and order[1:] == llms
-    for chunk, url in zip(re.split(r"^Page: \S+$", full, flags=re.M)[1:], order):
+    for chunk, url in zip(re.split(r"^Page: \S+$", full, flags=re.M)[1:], order, strict=False):
         title = book.page(url.removesuffix(".html")).select_one("h1").get_text().rstrip("#").strip()
         assert chunk.lstrip().startswith("# " + title), url
     gpt2 = full.split("Page: newsletter/import-ai-375/gpt-2-five-years-on.html")[1].split("\nPage: ")[0]
@@ -81,8 +85,12 @@ def test_annotated_pages_end_with_corrections_and_cite_this_page(book, name):
     assert title in text and "Annotated AI Policy Reader" in text and name + ".html" in text
     bibtex = cite.select_one("pre.claim-cite-bibtex").get_text()
     assert bibtex.startswith("@misc{reader-" + name.replace("/", "-") + ",")
-    for field in (f"title        = {{{title}}}", "howpublished = {Annotated AI Policy Reader}",
-                  f"url          = {{{name}.html}}", f"date         = {{{dates[0]}}}"):
+    for field in (
+        f"title        = {{{title}}}",
+        "howpublished = {Annotated AI Policy Reader}",
+        f"url          = {{{name}.html}}",
+        f"date         = {{{dates[0]}}}",
+    ):
         assert field in bibtex, field
 
 
@@ -99,11 +107,14 @@ Back to {{ref}}`home`.
 """
 
 
-@pytest.mark.parametrize("corrections, message", [
-    ("yes", "'corrections' must be a list of entries with 'date' and 'text'"),
-    ("[{date: 'last week', text: 'Fixed.'}]", "corrections entry 1 needs 'date' (YYYY-MM-DD) and 'text'"),
-    ("[{date: 2026-11-30}]", "corrections entry 1 needs 'date' (YYYY-MM-DD) and 'text'"),
-])
+@pytest.mark.parametrize(
+    "corrections, message",
+    [
+        ("yes", "'corrections' must be a list of entries with 'date' and 'text'"),
+        ("[{date: 'last week', text: 'Fixed.'}]", "corrections entry 1 needs 'date' (YYYY-MM-DD) and 'text'"),
+        ("[{date: 2026-11-30}]", "corrections entry 1 needs 'date' (YYYY-MM-DD) and 'text'"),
+    ],
+)
 def test_bad_corrections_name_file_and_line(build_root, corrections, message):
     returncode, warnings = build_root("base", **{"page.md": PAGE.format(corrections=corrections)})
     assert returncode != 0

@@ -19,8 +19,10 @@ def test_selector_kept_only_when_all_its_classes_are_used():
 
 
 def test_trim_drops_unused_rules_and_icon_fonts_but_keeps_media_queries():
-    css = ("@font-face{font-family:Font Awesome\\ 7 Free;src:url(x.woff2)}"
-           ".used{color:red}.unused{color:blue}@media (min-width:1px){.used,.unused{margin:0}}")
+    css = (
+        "@font-face{font-family:Font Awesome\\ 7 Free;src:url(x.woff2)}"
+        ".used{color:red}.unused{color:blue}@media (min-width:1px){.used,.unused{margin:0}}"
+    )
     out = "".join(_trim(tinycss2.parse_stylesheet(css, skip_whitespace=True), {"used"}))
     assert ".unused" not in out and "Font Awesome" not in out
     assert ".used{color:red}" in out and "@media (min-width:1px){.used{margin:0}}" in out

@@ -19,18 +19,23 @@ def test_figure_has_alt_caption_sources_and_data_table(book, name, figure_id, da
     figure = book.page(name).select_one("figure#" + figure_id)
     assert figure is not None
     assert len(figure.img["alt"].split()) > 30, "the alt text should say what the figure shows"
-    assert len(figure.figcaption.select("a[href]")) >= sources, "the caption cites fewer sources than expected"
+    assert len(figure.figcaption.select("a[href]")) >= sources, (
+        "the caption cites fewer sources than expected"
+    )
     data = yaml.safe_load((ROOT / "_data" / data_file).read_text(encoding="utf-8"))
     rows = data["rows"] if isinstance(data, dict) else data
     block = figure.find_next_sibling("details", class_="figure-data")
     assert block is not None and block.summary.get_text() == "Data"
     body = block.select("tbody tr")
     assert len(body) == len(rows)
-    for tr, row in zip(body, rows):
+    for tr, row in zip(body, rows, strict=False):
         assert tr.select("td")[-1].select("a[href]"), "row without a linked source: %s" % row
 
 
 def test_at_least_four_figures_are_drawn_from_data(book):
-    figures = {img["src"].rsplit("/", 1)[-1] for name in book.pages()
-               for img in book.page(name).select("figure img[src$='.svg']")}
+    figures = {
+        img["src"].rsplit("/", 1)[-1]
+        for name in book.pages()
+        for img in book.page(name).select("figure img[src$='.svg']")
+    }
     assert len(figures) >= 4, figures

@@ -48,7 +48,9 @@ def test_edits_to_shared_sources_reach_every_page_that_shows_them(tmp_path):
 
     # A bibliography entry is edited: the citing page's hover text and reference list change.
     bib = src / "references.bib"
-    bib.write_text(bib.read_text().replace("Scaling Laws for Neural Language Models", "Laws of Scale, Revised"))
+    bib.write_text(
+        bib.read_text().replace("Scaling Laws for Neural Language Models", "Laws of Scale, Revised")
+    )
     build(src, out)
     assert "laws of scale, revised" in page(out).select_one(".bibtex-citation a")["title"].lower()
     assert "laws of scale, revised" in page(out).select_one("#references").get_text().lower()
@@ -73,8 +75,10 @@ def test_a_navigation_change_reaches_every_page(tmp_path):
     build(src, out)
     assert "new.html" not in {a["href"] for a in page(out).select(".bd-sidebar-primary a[href]")}
 
-    (src / "new.md").write_text("---\ndescription: A page added after the first build.\ntags: [safety]\n---\n\n"
-                                "# A new page\n\nBack to {ref}`home`.\n")
+    (src / "new.md").write_text(
+        "---\ndescription: A page added after the first build.\ntags: [safety]\n---\n\n"
+        "# A new page\n\nBack to {ref}`home`.\n"
+    )
     index = src / "index.md"
     index.write_text(index.read_text().replace("page\nglossary\n", "page\nnew\nglossary\n"))
     build(src, out)
@@ -93,4 +97,8 @@ def test_a_navigation_change_reaches_every_page(tmp_path):
     build(src, out)
     sitemap = (out / "sitemap.xml").read_text()
     assert [loc.split("/")[-1] for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap)] == [
-        "glossary.html", "index.html", "new.html", "page.html"]
+        "glossary.html",
+        "index.html",
+        "new.html",
+        "page.html",
+    ]

@@ -4,10 +4,10 @@ import json
 
 import pytest
 from jsonschema import Draft202012Validator
+from test_browser import AXE, visit
 
 from _ext.claims import load_claims
 from conftest import ROOT
-from test_browser import AXE, visit
 
 CLAIMS = load_claims(ROOT)[0]
 MAP_WEIGHT_LIMIT = 400 * 1024
@@ -28,7 +28,7 @@ def test_graph_json_validates_and_is_consistent(book):
     kinds = {n["kind"] for n in data["nodes"]}
     assert kinds == {"page", "topic", "term", "work", "claim"}
     assert {e["kind"] for e in data["edges"]} == {"link", "cites", "uses-term", "discusses-claim", "evidence"}
-    assert {n["id"][len("claim:"):] for n in data["nodes"] if n["kind"] == "claim"} == set(CLAIMS)
+    assert {n["id"][len("claim:") :] for n in data["nodes"] if n["kind"] == "claim"} == set(CLAIMS)
     for name in book.pages():
         assert "page:" + name in ids, name
     for node in data["nodes"]:  # every URL leads to a built page
@@ -36,10 +36,14 @@ def test_graph_json_validates_and_is_consistent(book):
     # the map's script carries the same data, for a book opened from disk
     script = (book.outdir / "_static/graph-data.js").read_text(encoding="utf-8")
     compact = json.loads(script.removeprefix("window.BOOK_GRAPH = ").rstrip().removesuffix(";"))
-    nodes = [{"id": i, "kind": k, "label": label, "url": url or compact["bibliography"]}
-             for i, k, label, url in compact["nodes"]]
-    edges = [{"source": compact["nodes"][s][0], "target": compact["nodes"][t][0], "kind": k}
-             for s, t, k in compact["edges"]]
+    nodes = [
+        {"id": i, "kind": k, "label": label, "url": url or compact["bibliography"]}
+        for i, k, label, url in compact["nodes"]
+    ]
+    edges = [
+        {"source": compact["nodes"][s][0], "target": compact["nodes"][t][0], "kind": k}
+        for s, t, k in compact["edges"]
+    ]
     assert {"nodes": nodes, "edges": edges} == data
 
 
@@ -61,7 +65,9 @@ def test_the_map_page_lists_the_graph_without_javascript(book):
             assert listed.find("a", string=node["label"]), node
     assert f"{len(data['edges'])} edges" in text
     # the map's code and data load from files: no inline script (Content-Security-Policy)
-    assert not [s for s in page.find_all("script", src=False) if "BOOK_GRAPH" in s.get_text() or "d3" in s.get_text()]
+    assert not [
+        s for s in page.find_all("script", src=False) if "BOOK_GRAPH" in s.get_text() or "d3" in s.get_text()
+    ]
 
 
 @pytest.mark.browser
@@ -137,8 +143,11 @@ def test_no_serious_accessibility_violation_on_the_new_pages(browser, site, name
     page, errors, _ = visit(browser, f"{site}/{name}.html", color_scheme=scheme)
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], serious
     assert errors == []
     page.context.close()

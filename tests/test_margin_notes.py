@@ -6,7 +6,6 @@ block after it), so the test measures the layout, not the markup the build adds.
 """
 
 import pytest
-
 from test_browser import visit
 
 pytestmark = pytest.mark.browser
@@ -92,15 +91,21 @@ def test_every_note_stands_beside_its_passage(browser, site, book, width):
             elif top < p["top"] - 1:
                 problems.append("%s: starts %d px above its passage" % (where, p["top"] - top))
             elif top > max(n["lastLine"], p["top"]) + 1:
-                problems.append("%s: starts %d px below its passage's last line" % (where, top - n["lastLine"]))
+                problems.append(
+                    "%s: starts %d px below its passage's last line" % (where, top - n["lastLine"])
+                )
             if n["textHits"]:
                 problems.append("%s: overlaps the text %s" % (where, n["textHits"][:2]))
             if n["overToc"]:
                 problems.append(where + ": overlaps the page's contents")
             for j, other in enumerate(notes[:i]):
                 o = other["note"]
-                if o["bottom"] > top + 1 and o["top"] < n["note"]["bottom"] - 1 and \
-                        o["right"] > n["note"]["left"] and o["left"] < n["note"]["right"]:
+                if (
+                    o["bottom"] > top + 1
+                    and o["top"] < n["note"]["bottom"] - 1
+                    and o["right"] > n["note"]["left"]
+                    and o["left"] < n["note"]["right"]
+                ):
                     problems.append("%s: overlaps note %d" % (where, j + 1))
     assert problems == [], "\n".join(problems)
 

@@ -36,7 +36,7 @@ def test_every_page_has_a_canonical_link_and_link_preview_metadata(book):
         canonical = soup.find("link", rel="canonical")
         assert canonical and canonical["href"] == url, (name, canonical)
 
-        def meta(key, attr="property"):
+        def meta(key, attr="property", soup=soup):
             tag = soup.find("meta", attrs={attr: key})
             return tag["content"] if tag else None
 
@@ -60,7 +60,11 @@ def test_no_build_cache_or_stale_source_map_in_the_site(book):
     assert not list(book.outdir.rglob("*.doctree")), "doctrees in the site folder"
     assert not (book.outdir / ".doctrees").exists()
     # The trimmed stylesheets and the replaced icon script have no map describing their originals.
-    for rewritten in ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css", "scripts/fontawesome.js"):
+    for rewritten in (
+        "styles/pydata-sphinx-theme.css",
+        "styles/sphinx-book-theme.css",
+        "scripts/fontawesome.js",
+    ):
         assert not (book.outdir / "_static" / (rewritten + ".map")).exists(), rewritten
         assert "sourceMappingURL" not in (book.outdir / "_static" / rewritten).read_text(encoding="utf-8")
 
@@ -76,7 +80,9 @@ class _PagesHandler(http.server.SimpleHTTPRequestHandler):
 
     def translate_path(self, path):
         path = urlsplit(path).path
-        return super().translate_path("/" + path[len(self.prefix):] if path.startswith(self.prefix) else "/\0")
+        return super().translate_path(
+            "/" + path[len(self.prefix) :] if path.startswith(self.prefix) else "/\0"
+        )
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
@@ -94,7 +100,9 @@ class _PagesHandler(http.server.SimpleHTTPRequestHandler):
 def published(book):
     """The built book served the way the host serves it: base URL of that server."""
     prefix = urlsplit(BASE).path
-    handler = functools.partial(type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(book.outdir))
+    handler = functools.partial(
+        type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(book.outdir)
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield "http://127.0.0.1:%d%s" % (server.server_address[1], prefix)
@@ -106,15 +114,19 @@ def published(book):
 def test_the_404_page_works_at_any_depth(browser, published, missing):
     page = browser.new_page()
     failed = []
-    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and r.url != published + missing
-            else None)
+    page.on(
+        "response",
+        lambda r: failed.append(r.url) if r.status >= 400 and r.url != published + missing else None,
+    )
     page.on("requestfailed", lambda r: failed.append(r.url))
     response = page.goto(published + missing, wait_until="networkidle")
     assert response.status == 404
     assert page.locator(".bd-article h1").inner_text().strip() == "Page not found"
     assert failed == [], failed  # every stylesheet, script and icon loaded from the right place
-    assert page.evaluate("getComputedStyle(document.querySelector('.bd-sidebar-primary')).display") != "none" \
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.bd-sidebar-primary')).display") != "none"
         or page.viewport_size["width"] < 960
+    )
     page.locator(".bd-sidebar-primary a.reference", has_text="Newsletter").first.click()
     page.wait_for_load_state("networkidle")
     assert page.url == published + "newsletter/index.html"

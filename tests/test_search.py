@@ -49,9 +49,12 @@ QUERIES = [
 
 def results(page, site, query):
     page.goto("%s/search.html?q=%s" % (site, quote(query)))
-    page.wait_for_function("(document.querySelector('#search-results .search-summary') || {}).innerText",
-                           timeout=10000)
-    hrefs = page.eval_on_selector_all("#search-results ul.search li > a", "els => els.map(e => e.getAttribute('href'))")
+    page.wait_for_function(
+        "(document.querySelector('#search-results .search-summary') || {}).innerText", timeout=10000
+    )
+    hrefs = page.eval_on_selector_all(
+        "#search-results ul.search li > a", "els => els.map(e => e.getAttribute('href'))"
+    )
     return [h.split("#")[0].removeprefix("./").removesuffix(".html") for h in hrefs]
 
 
@@ -94,8 +97,9 @@ def test_search_as_you_type_in_the_dialog(browser, site):
     dialog_input.type("Shevlin")
     first = page.locator("#pst-search-dialog #search-results ul.search li a").first
     first.wait_for(timeout=5000)
-    hrefs = page.eval_on_selector_all("#pst-search-dialog #search-results ul.search li a",
-                                      "els => els.map(e => e.href)")
+    hrefs = page.eval_on_selector_all(
+        "#pst-search-dialog #search-results ul.search li a", "els => els.map(e => e.href)"
+    )
     assert any(h.endswith("/newsletter/import-ai-375/consciousness.html") for h in hrefs), hrefs
     context.close()
 

@@ -22,8 +22,19 @@ import re
 import sys
 from pathlib import Path
 
-SKIP_DIRS = {"_build", ".git", ".venv", "node_modules", "tests", "templates", "bench", "requirements",
-             "__pycache__", ".pytest_cache", "_generated"}
+SKIP_DIRS = {
+    "_build",
+    ".git",
+    ".venv",
+    "node_modules",
+    "tests",
+    "templates",
+    "bench",
+    "requirements",
+    "__pycache__",
+    ".pytest_cache",
+    "_generated",
+}
 SKIP_FILES = {"README.md", "CONTRIBUTING.md"}
 
 NEGATIVE = re.compile(
@@ -59,10 +70,17 @@ LABEL = re.compile(r"^\([\w./:-]+\)=$")
 def book_files(book):
     for path in sorted(book.rglob("*")):
         rel = path.relative_to(book)
-        if set(rel.parts[:-1]) & SKIP_DIRS or rel.name in SKIP_FILES or any(p.startswith(".") for p in rel.parts):
+        if (
+            set(rel.parts[:-1]) & SKIP_DIRS
+            or rel.name in SKIP_FILES
+            or any(p.startswith(".") for p in rel.parts)
+        ):
             continue
-        if path.suffix == ".md" or (path.suffix in {".yaml", ".yml"} and rel.parts[0] == "_data") \
-                or rel.as_posix() == "references.bib":
+        if (
+            path.suffix == ".md"
+            or (path.suffix in {".yaml", ".yml"} and rel.parts[0] == "_data")
+            or rel.as_posix() == "references.bib"
+        ):
             yield path, rel
 
 
@@ -131,9 +149,16 @@ def audit(book):
         if path.suffix == ".md":
             blocks = paragraphs(text)
         else:  # data and bibliography files: one line, one statement
-            blocks = [[(number, line)] for number, line in enumerate(text.splitlines(), 1)
-                      if line.strip() and not (path.suffix == ".bib" and BIB_FIELD.match(line)
-                                               and BIB_FIELD.match(line).group(1).lower() != "note")]
+            blocks = [
+                [(number, line)]
+                for number, line in enumerate(text.splitlines(), 1)
+                if line.strip()
+                and not (
+                    path.suffix == ".bib"
+                    and BIB_FIELD.match(line)
+                    and BIB_FIELD.match(line).group(1).lower() != "note"
+                )
+            ]
         for block in blocks:
             for sentence, offset, starts, _ in sentences(block):
                 bare = QUOTED.sub(lambda m: " " * len(m.group(0)), sentence)
@@ -160,7 +185,11 @@ def main(argv):
         return 2
     negatives, timed = audit(book)
     for title, rows, todo in (
-        ("Negative claims: could not find or verify, no source, does not exist", negatives, "no search stated"),
+        (
+            "Negative claims: could not find or verify, no source, does not exist",
+            negatives,
+            "no search stated",
+        ),
         ("Time-bound statements: now, currently, today, to date, the latest", timed, "undated"),
     ):
         print(f"== {title} ({len(rows)}; {sum(r[1] == todo for r in rows)} {todo})")

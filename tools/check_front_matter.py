@@ -24,7 +24,9 @@ def pages(root=ROOT):
     """Every Markdown page the build reads (conf.exclude_patterns applied)."""
     for path in sorted(root.rglob("*.md")):
         relative = path.relative_to(root).as_posix()
-        if not any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(relative, p + "/*") for p in conf.exclude_patterns):
+        if not any(
+            fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(relative, p + "/*") for p in conf.exclude_patterns
+        ):
             yield path
 
 
@@ -35,7 +37,8 @@ def docname(path, root=ROOT):
 def needs_source(name):
     patterns = conf.page_metadata_source_pages
     return any(fnmatch.fnmatch(name, p) for p in patterns if not p.startswith("!")) and not any(
-        fnmatch.fnmatch(name, p[1:]) for p in patterns if p.startswith("!"))
+        fnmatch.fnmatch(name, p[1:]) for p in patterns if p.startswith("!")
+    )
 
 
 def problems(path, root=ROOT):

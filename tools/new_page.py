@@ -59,7 +59,7 @@ def add_to_toctree(index, entry):
     end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == ":::"), None)
     if end is None:
         raise ScaffoldError("%s:%d: the toctree block is never closed with ':::'" % (index, start + 1))
-    entries = [line.strip() for line in lines[start + 1:end] if line.strip() and not line.startswith(":")]
+    entries = [line.strip() for line in lines[start + 1 : end] if line.strip() and not line.startswith(":")]
     if entry in entries:
         return
     while end > start + 1 and not lines[end - 1].strip():
@@ -77,13 +77,15 @@ def scaffold(root, page, title, today=None):
     today = today or datetime.date.today().isoformat()
     title = " ".join(title.split())
     if not title:
-        raise ScaffoldError("TITLE is empty: make new-page PAGE=folder/slug TITLE=\"The page's title\"")
+        raise ScaffoldError('TITLE is empty: make new-page PAGE=folder/slug TITLE="The page\'s title"')
     if any(c in title for c in "`{}<>\n"):
         raise ScaffoldError("TITLE %r may not contain backticks, braces or angle brackets" % title)
     parts = page.removesuffix(".md").strip("/").split("/")
     if len(parts) < 2 or not all(SLUG.match(p) for p in parts):
-        raise ScaffoldError("PAGE %r must be folder/slug in lowercase words joined by hyphens, without .md, "
-                            "e.g. newsletter/import-ai-376/some-item" % page)
+        raise ScaffoldError(
+            "PAGE %r must be folder/slug in lowercase words joined by hyphens, without .md, "
+            "e.g. newsletter/import-ai-376/some-item" % page
+        )
     if parts[-1] == "index":
         raise ScaffoldError("PAGE %r: an index page is created with its folder" % page)
     path = root.joinpath(*parts).with_suffix(".md")
@@ -96,13 +98,17 @@ def scaffold(root, page, title, today=None):
     if not (folder / "index.md").exists():
         parent_index = folder.parent / "index.md"
         if not parent_index.exists() or folder.parent == root:
-            raise ScaffoldError("%s has no index.md to add a new folder %r to; new pages go into an existing "
-                                "section (essays/, newsletter/, topics/) or a new newsletter issue"
-                                % (folder.parent.relative_to(root) or ".", folder.name))
+            raise ScaffoldError(
+                "%s has no index.md to add a new folder %r to; new pages go into an existing "
+                "section (essays/, newsletter/, topics/) or a new newsletter issue"
+                % (folder.parent.relative_to(root) or ".", folder.name)
+            )
         folder.mkdir(parents=True, exist_ok=True)
         template = (root / "page-templates" / "issue-index.md").read_text(encoding="utf-8")
-        (folder / "index.md").write_text(fill(template, title=issue_title(relative), label=label_prefix(relative),
-                                              date=today, tag=tag), encoding="utf-8")
+        (folder / "index.md").write_text(
+            fill(template, title=issue_title(relative), label=label_prefix(relative), date=today, tag=tag),
+            encoding="utf-8",
+        )
         add_to_toctree(parent_index, folder.name + "/index")
         written += [folder / "index.md", parent_index]
     template = (root / "page-templates" / "source-page.md").read_text(encoding="utf-8")
@@ -115,7 +121,9 @@ def scaffold(root, page, title, today=None):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("page", help="path of the new page without .md, e.g. newsletter/import-ai-376/some-item")
+    parser.add_argument(
+        "page", help="path of the new page without .md, e.g. newsletter/import-ai-376/some-item"
+    )
     parser.add_argument("title", help="the page's title")
     parser.add_argument("--root", default=ROOT, help="the book's folder (default: this checkout)")
     args = parser.parse_args(argv)
