@@ -188,7 +188,17 @@ notfound_context = {
 # -- EPUB -------------------------------------------------------------------------
 epub_basename = "annotated-ai-policy-reader"
 epub_show_urls = "no"  # links stay links; their addresses would interrupt every sentence
-epub_exclude_files = ["search.html"]  # an e-reader has its own search; Sphinx's needs JavaScript
+epub_exclude_files = [
+    "search.html",  # an e-reader has its own search; Sphinx's needs JavaScript
+    # Data files for the site's readers and tools, not pages: an EPUB has no place for them.
+    "graph.json",
+    "claims.json",
+    "_static/vendor/d3-force/README.txt",
+    "_static/vendor/d3-force/LICENSE-d3-dispatch",
+    "_static/vendor/d3-force/LICENSE-d3-force",
+    "_static/vendor/d3-force/LICENSE-d3-quadtree",
+    "_static/vendor/d3-force/LICENSE-d3-timer",
+]
 
 # -- Local extensions ---------------------------------------------------------
 # Front matter every content page must carry (checked by _ext/page_metadata.py).

@@ -67,8 +67,10 @@ def _linked_pages(doctree, docname):
         if not ref.get("internal") or not uri or uri.startswith("#") or "://" in uri:
             continue
         path = uri.split("#")[0]
-        if path.endswith(".html"):
-            pages.add(posixpath.normpath(posixpath.join(posixpath.dirname(docname), path[:-5])))
+        for suffix in (".html", ".xhtml"):  # the site's pages, or the EPUB's
+            if path.endswith(suffix):
+                page = path[: -len(suffix)]
+                pages.add(posixpath.normpath(posixpath.join(posixpath.dirname(docname), page)))
     return pages - REFERENCE_PAGES - {docname}
 
 

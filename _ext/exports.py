@@ -279,9 +279,12 @@ def site_file_role(name, rawtext, text, lineno, inliner, options=None, content=N
             "site-file: %r is not a file name at the site root" % path, line=lineno
         )
         return [inliner.problematic(rawtext, rawtext, msg)], [msg]
-    docname = inliner.document.settings.env.docname
-    prefix = "../" * docname.count("/")
-    return [nodes.reference(rawtext, path, refuri=prefix + path, classes=["site-file"])], []
+    env = inliner.document.settings.env
+    if env.app.builder.name == "html":
+        uri = "../" * env.docname.count("/") + path
+    else:  # an EPUB does not carry the site's data files: point to the published copy
+        uri = (env.config.html_baseurl or "").rstrip("/") + "/" + path
+    return [nodes.reference(rawtext, path, refuri=uri, classes=["site-file"])], []
 
 
 def setup(app):

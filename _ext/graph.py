@@ -200,7 +200,7 @@ def fill_map(app, doctree, docname):
             "",
             (
                 '<div class="book-map" id="book-map-drawing">'
-                '<div class="book-map-controls" role="group" aria-label="Map controls" hidden>'
+                '<div class="book-map-controls" role="group" aria-label="Map controls" hidden="hidden">'
                 '<button type="button" data-zoom="in">Zoom in</button>'
                 '<button type="button" data-zoom="out">Zoom out</button>'
                 '<button type="button" data-zoom="reset">Reset view</button>'
@@ -238,7 +238,8 @@ def fill_map(app, doctree, docname):
                     para += nodes.Text(f"; {EDGE_NAMES[edge_kind]}: " + ", ".join(labels))
                 items += nodes.list_item("", para)
             alternative += items
-        placeholder.replace_self([drawing, alternative])
+        # The EPUB gets the list alone: e-readers run no page scripts to draw the map.
+        placeholder.replace_self([drawing, alternative] if app.builder.name == "html" else [alternative])
 
 
 def add_script(app, pagename, templatename, context, doctree):

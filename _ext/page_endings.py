@@ -151,8 +151,8 @@ def cite_section(app, docname):
     section += nodes.paragraph("", text, classes=["page-cite-text"])
     section += nodes.raw(
         "",
-        '<details class="claim-cite page-cite" open><summary>BibTeX</summary>'
-        f'<p class="claim-cite-text" hidden>{html.escape(text)}</p>'
+        '<details class="claim-cite page-cite" open="open"><summary>BibTeX</summary>'
+        f'<p class="claim-cite-text" hidden="hidden">{html.escape(text)}</p>'
         f'<pre class="claim-cite-bibtex">{html.escape(bibtex)}</pre></details>',
         format="html",
     )

@@ -40,8 +40,8 @@ def page_description(app, pagename, templatename, context, doctree):
 
 
 def twitter_tags(app, pagename, templatename, context, doctree):
-    """After sphinxext-opengraph: Twitter's own card, title and description."""
-    if "metatags" not in context:
+    """After sphinxext-opengraph: Twitter's own card, title and description (site pages only)."""
+    if "metatags" not in context or app.builder.name != "html":  # the EPUB's XHTML needs no link cards
         return
     description = front_matter(app.env, pagename).get("description")
     tags = [

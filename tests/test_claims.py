@@ -20,7 +20,7 @@ def annotated_pages():
     pages = []
     for path in sorted(ROOT.glob("**/*.md")):
         rel = path.relative_to(ROOT)
-        if rel.parts[0] in {"templates", ".venv", "_build", "node_modules", "tests"}:
+        if rel.parts[0] in {"page-templates", ".venv", "_build", "node_modules", "tests"}:
             continue
         text = path.read_text(encoding="utf-8")
         if text.startswith("---") and re.search(r"^source:", text.split("\n---", 1)[0], re.M):

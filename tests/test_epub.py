@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, STRICT, source_date_epoch
+from conftest import ROOT
+from tools.devtools import STRICT, source_date_epoch
 
 pytestmark = pytest.mark.slow
 

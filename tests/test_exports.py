@@ -6,8 +6,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+import conf
 from _ext.page_endings import read_front_matter
 from conftest import ROOT
+
+BASE = conf.html_baseurl  # the exports give absolute addresses when the book has a base URL
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ANNOTATED = sorted(
@@ -23,6 +26,7 @@ def test_llms_txt_links_every_page_with_its_description(book):
     assert lines[0] == "# Annotated AI Policy Reader"
     assert lines[2].startswith("> ") and len(lines[2]) > 40
     links = re.findall(r"^- \[(.+?)\]\((\S+?\.html)\): (.+)$", text, re.M)
+    links = [(title, url.removeprefix(BASE), desc) for title, url, desc in links]
     targets = [url for _title, url, _desc in links]
     assert len(targets) == len(set(targets))
     assert set(targets) == {name + ".html" for name in book.pages()} - {"index.html"}
@@ -32,15 +36,18 @@ def test_llms_txt_links_every_page_with_its_description(book):
 
 def test_llms_full_has_every_page_as_markdown_in_reading_order(book):
     full = (book.outdir / "llms-full.txt").read_text(encoding="utf-8")
-    order = re.findall(r"^Page: (\S+)$", full, re.M)
+    order = [url.removeprefix(BASE) for url in re.findall(r"^Page: (\S+)$", full, re.M)]
     llms = re.findall(
         r"^- \[.+?\]\((\S+?\.html)\)", (book.outdir / "llms.txt").read_text(encoding="utf-8"), re.M
     )
+    llms = [url.removeprefix(BASE) for url in llms]
     assert order[0] == "index.html" and order[1:] == llms
     for chunk, url in zip(re.split(r"^Page: \S+$", full, flags=re.M)[1:], order, strict=False):
         title = book.page(url.removesuffix(".html")).select_one("h1").get_text().rstrip("#").strip()
         assert chunk.lstrip().startswith("# " + title), url
-    gpt2 = full.split("Page: newsletter/import-ai-375/gpt-2-five-years-on.html")[1].split("\nPage: ")[0]
+    gpt2 = full.split("Page: " + BASE + "newsletter/import-ai-375/gpt-2-five-years-on.html")[1].split(
+        "\nPage: "
+    )[0]
     assert "## The argument, step by step" in gpt2 and "\n10. **Lesson five" in gpt2
     assert "| When | Cost (USD) | What was trained | Source |" in gpt2  # tables stay tables
 
@@ -88,7 +95,7 @@ def test_annotated_pages_end_with_corrections_and_cite_this_page(book, name):
     for field in (
         f"title        = {{{title}}}",
         "howpublished = {Annotated AI Policy Reader}",
-        f"url          = {{{name}.html}}",
+        f"url          = {{{BASE}{name}.html}}",
         f"date         = {{{dates[0]}}}",
     ):
         assert field in bibtex, field

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -132,4 +133,9 @@ def build_in_process(
         app.build()
     finally:
         app.cleanup()
+        # sphinx-sitemap starts a multiprocessing Manager for each build; in a test process
+        # that also runs browser threads its server would outlive the build and hang the exit.
+        for child in multiprocessing.active_children():
+            child.terminate()
+            child.join(5)
     return app, warning.getvalue()
