@@ -32,7 +32,8 @@ MEASURE = """() => {
   }
   const y = r => ({top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left, right: r.right});
   const text = [...article.querySelectorAll('p, li, h1, h2, h3, h4, table, figure, pre, dt, dd, blockquote')]
-      .filter(e => !e.closest('aside.margin'));
+      // what a reader sees: not the notes themselves, nor the inside of a closed <details>
+      .filter(e => !e.closest('aside.margin') && e.checkVisibility());
   document.documentElement.style.scrollBehavior = 'auto';  // the theme scrolls smoothly
   const column = article.querySelector('p').getBoundingClientRect();
   return notes.map(note => {
