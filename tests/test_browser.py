@@ -123,6 +123,8 @@ def test_no_serious_accessibility_violation(browser, site, axe_source, name, wid
     url = "%s/%s.html%s" % (site, name, "?q=RoboCasa" if name == "search" else "")
     # axe is injected as an inline script, which the page's Content-Security-Policy refuses.
     page, _, _ = visit(browser, url, color_scheme=scheme, width=width, bypass_csp=True)
+    # Judge the settled page: colour-mode transitions still running give false contrast failures.
+    page.wait_for_function("document.getAnimations().length === 0", timeout=5000)
     page.add_script_tag(content=axe_source)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [

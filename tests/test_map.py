@@ -143,6 +143,8 @@ def test_no_serious_accessibility_violation_on_the_new_pages(browser, site, name
     page, errors, _ = visit(
         browser, f"{site}/{name}.html", color_scheme=scheme, bypass_csp=True
     )  # axe is injected inline
+    # Judge the settled page: colour-mode transitions still running give false contrast failures.
+    page.wait_for_function("document.getAnimations().length === 0", timeout=5000)
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [
