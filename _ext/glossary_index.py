@@ -7,8 +7,8 @@
 * Each glossary entry lists, as links, the pages that use it, computed at build
   time; the glossary is rebuilt whenever a page changes.
 * A link to a term carries the term's definition as its hover text.
-* A page that links a term depends on the glossary's source, so editing a
-  definition rebuilds the pages that show it.
+* Editing the glossary rebuilds the pages that link a term, since they show
+  its definitions.
 
 The environment keeps, per page, the terms it links and the first place it
 names each term (``glossary_mentions_by_doc``), never the page's prose: a page
@@ -127,9 +127,6 @@ def collect(app, doctree):
     }
     env.glossary_links_by_doc[docname] = linked
     env.glossary_unscanned.add(docname)
-    if linked:  # its hover texts show definitions: rebuild it when the glossary changes
-        for glossary_doc in app.config.glossary_docnames:
-            env.note_dependency(env.doc2path(glossary_doc))
 
 
 def _all_entries(env):
@@ -247,8 +244,15 @@ class GlossaryCollector(EnvironmentCollector):
         merge(app, env, docnames, other)
 
     def get_outdated_docs(self, app, env, added, changed, removed):
-        """A page's term links changed: the glossary's lists of uses must be redrawn."""
-        return _glossary_outdated(app, env, added, changed, removed)
+        """A page's term links changed: the glossary's lists of uses must be redrawn. The
+        glossary changed: the pages that link a term show its definitions as hover texts.
+
+        The second is not a file dependency (``note_dependency``), which would make every
+        page's "last updated" date that of the glossary (``_ext/last_updated.py``)."""
+        outdated = set(_glossary_outdated(app, env, added, changed, removed))
+        if set(app.config.glossary_docnames) & (added | changed | removed):
+            outdated |= {doc for doc, linked in env.glossary_links_by_doc.items() if linked}
+        return sorted(doc for doc in outdated if doc in env.found_docs and doc not in changed)
 
 
 _glossary_outdated = rebuild_on_any_change(lambda app, env: app.config.glossary_docnames)
@@ -293,4 +297,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", scan_mentions)
     app.connect("env-check-consistency", check_usage)
     app.connect("doctree-resolved", resolve)
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
