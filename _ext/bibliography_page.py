@@ -158,7 +158,7 @@ def _cited_in(app, fromdocname, key, places):
     the links alone."""
     env = app.env
     block = nodes.container(classes=["cited-in"])
-    block += nodes.paragraph("", "Cited in:")
+    block += nodes.paragraph("", "", nodes.strong("", "Cited in:"))
     items = nodes.bullet_list()
     rest = nodes.paragraph("", "Also cited in: ", classes=["cited-in-more"])
     for n, doc in enumerate(sorted(places)):
