@@ -24,6 +24,8 @@ import re
 from docutils import nodes
 from sphinx import addnodes
 
+from _ext.shared import keep_per_document
+
 KINDS = {"ref", "doc", "numref"}
 SKIP_CLASSES = {"claims-ledger"}
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
@@ -136,22 +138,6 @@ def collect(app, doctree):
     app.env.backlinks_out[docname] = links
 
 
-def init_env(app, env, docnames):
-    if not hasattr(env, "backlinks_out"):
-        env.backlinks_out = {}
-        env.backlinks_in = {}
-
-
-def purge(app, env, docname):
-    env.backlinks_out.pop(docname, None)
-
-
-def merge(app, env, docnames, other):
-    for docname in docnames:
-        if docname in other.backlinks_out:
-            env.backlinks_out[docname] = other.backlinks_out[docname]
-
-
 def _target_doc(env, kind, target):
     if kind == "doc":
         return target if target in env.all_docs else None
@@ -177,7 +163,7 @@ def incoming(env):
 
 def pages_to_rewrite(app, env):
     new = incoming(env)
-    old = env.backlinks_in
+    old = getattr(env, "backlinks_in", {})
     env.backlinks_in = new
     return sorted(doc for doc in set(new) | set(old) if new.get(doc) != old.get(doc) and doc in env.all_docs)
 
@@ -212,9 +198,7 @@ def context_item(link, context, *more):
 
 
 def setup(app):
-    app.connect("env-before-read-docs", init_env)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    keep_per_document(app, backlinks_out=dict)
     app.connect("doctree-read", collect)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("doctree-resolved", add_section)

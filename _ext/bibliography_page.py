@@ -31,6 +31,7 @@ from sphinx import addnodes
 
 from _ext.backlinks import MAX_CONTEXTS, context_item, fill, sentence_around
 from _ext.figures import details
+from _ext.shared import keep_per_document
 
 URL_OR_DOI = re.compile(r"(https?://[^\s<>\"]+|\bdoi:\s*10\.\d{4,9}/[^\s<>\"]+|\b10\.\d{4,9}/[^\s<>\"]+)")
 TRAILING = ".,;:)]"
@@ -153,7 +154,7 @@ def _bibtex_block(key, entry, raw):
 
 
 def _cited_in(app, fromdocname, key, places):
-    """"Cited in": each citing page, linked to its first citation of the work (its further
+    """ "Cited in": each citing page, linked to its first citation of the work (its further
     citations as numbers), with the sentence of the first one; past ``MAX_CONTEXTS`` pages,
     the links alone."""
     env = app.env
@@ -199,21 +200,6 @@ def collect_contexts(app, doctree):
                 if key.strip() and key.strip() not in contexts:
                     contexts[key.strip()] = sentence_around(xref)
     app.env.citation_contexts[app.env.docname] = contexts
-
-
-def init_env(app, env, docnames):
-    if not hasattr(env, "citation_contexts"):
-        env.citation_contexts = {}
-
-
-def purge(app, env, docname):
-    env.citation_contexts.pop(docname, None)
-
-
-def merge(app, env, docnames, other):
-    for docname in docnames:
-        if docname in other.citation_contexts:
-            env.citation_contexts[docname] = other.citation_contexts[docname]
 
 
 def improve_reference_lists(app, doctree, fromdocname):
@@ -282,9 +268,7 @@ def copy_bibfile(app, exception):
 
 def setup(app):
     app.setup_extension("_ext.figures")  # the details node
-    app.connect("env-before-read-docs", init_env)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    keep_per_document(app, citation_contexts=dict)
     app.connect("doctree-read", collect_contexts)
     app.connect("doctree-resolved", improve_reference_lists, priority=600)  # after citations.add_cited_in
     app.connect("html-page-context", add_script)

@@ -292,7 +292,7 @@ def resolve(app, doctree, fromdocname):
 
 
 def uses_list(app, fromdocname, users):
-    """"Used in": the first ``MAX_CONTEXTS`` pages with the sentence of their first link to the
+    """ "Used in": the first ``MAX_CONTEXTS`` pages with the sentence of their first link to the
     term, then the other pages as plain links, so a term every page uses keeps a short entry."""
     block = nodes.container(classes=["glossary-uses"])
     block += nodes.paragraph("", "", nodes.strong(text="Used in:"))

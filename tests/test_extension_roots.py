@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from tools.devtools import build_in_process
 
-CONF = "extensions = [%s]\nmyst_enable_extensions = [\"colon_fence\"]\npage_metadata_required = []\n"
+CONF = 'extensions = [%s]\nmyst_enable_extensions = ["colon_fence"]\npage_metadata_required = []\n'
 BIB = """@misc{Doe2024costs,
   author = {Doe, Jane},
   title = {What Training Costs},

@@ -69,12 +69,18 @@ def dates(out):
     }
 
 
-def test_dates_follow_each_page_in_a_small_history(tmp_path):
+def tiny_repository(tmp_path):
+    """The tiny book (tests/roots/base) as a git repository, all committed on 2 January 2020."""
     src = tmp_path / "book"
     shutil.copytree(ROOTS / "base", src)
     git(src, "init", "--quiet")
     git(src, "add", ".")
     git(src, "commit", "--quiet", "-m", "first", date="2020-01-02T12:00:00+00:00")
+    return src
+
+
+def test_dates_follow_each_page_in_a_small_history(tmp_path):
+    src = tiny_repository(tmp_path)
     page = src / "page.md"
     page.write_text(page.read_text() + "\nA second paragraph.\n")
     git(src, "commit", "--quiet", "-am", "page", date="2021-03-04T23:30:00-05:00")  # 2021-03-05 in UTC
@@ -87,7 +93,9 @@ def test_dates_follow_each_page_in_a_small_history(tmp_path):
     # Not committed: an edit to the landing page, and a new page (as in a pull request).
     index = src / "index.md"
     index.write_text(index.read_text().replace("page\nglossary\n", "page\nnew\nglossary\n"))
-    (src / "new.md").write_text("---\ndescription: A page not yet committed.\ntags: []\n---\n\n# New\n\nText.\n")
+    (src / "new.md").write_text(
+        "---\ndescription: A page not yet committed.\ntags: []\n---\n\n# New\n\nText.\n"
+    )
 
     out = tmp_path / "out"
     returncode, warnings = sphinx_build(src, out, env={"BOOK_ROOT": str(ROOT), "TZ": "America/Los_Angeles"})
@@ -96,11 +104,7 @@ def test_dates_follow_each_page_in_a_small_history(tmp_path):
 
 
 def test_a_shallow_clone_fails_the_strict_build(tmp_path):
-    src = tmp_path / "book"
-    shutil.copytree(ROOTS / "base", src)
-    git(src, "init", "--quiet")
-    git(src, "add", ".")
-    git(src, "commit", "--quiet", "-m", "first", date="2020-01-02T12:00:00+00:00")
+    src = tiny_repository(tmp_path)
     (src / "page.md").write_text((src / "page.md").read_text() + "\nMore.\n")
     git(src, "commit", "--quiet", "-am", "second", date="2021-01-02T12:00:00+00:00")
     shallow = tmp_path / "shallow"

@@ -108,7 +108,9 @@ def test_cited_in_lists_follow_incremental_builds(tmp_path):
         return {li.a.get_text(): li.select_one(".backlink-context").get_text() for li in items}
 
     assert cited_in() == ["Tiny book"]
-    assert contexts() == {"Tiny book": "Models learn from synthetic data, as Kaplan and McCandlish (2020) discuss."}
+    assert contexts() == {
+        "Tiny book": "Models learn from synthetic data, as Kaplan and McCandlish (2020) discuss."
+    }
     # Another page starts citing the work: the bibliography page, unedited, lists it.
     (src / "page.md").write_text(CITING_PAGE)
     build(src, out)
@@ -133,7 +135,9 @@ def test_glossary_uses_carry_their_sentence_across_incremental_builds(tmp_path):
         items = soup(out, "glossary").select(".glossary-uses li")
         return {li.a.get_text(): li.select_one(".backlink-context").get_text() for li in items}
 
-    assert uses() == {"Tiny book": "Models learn from synthetic data, as Kaplan and McCandlish (2020) discuss."}
+    assert uses() == {
+        "Tiny book": "Models learn from synthetic data, as Kaplan and McCandlish (2020) discuss."
+    }
     # A page starts using the term: the glossary, not edited, lists it with its sentence.
     page = src / "page.md"
     page.write_text(page.read_text() + "\nFirst things first. Some {term}`synthetic data` is noisy. Last.\n")
