@@ -20,6 +20,7 @@ and the generated claims ledger table are not counted.
 
 import posixpath
 import re
+import sys
 
 from docutils import nodes
 from sphinx import addnodes
@@ -91,7 +92,9 @@ def sentence_around(node):
             + text[lo : hi if hi > 0 else None].strip()
             + ("\u2026" if hi > 0 else "")
         )
-    return re.sub(r"\s+([.,;:])", r"\1", text.replace("\x01", "").replace("\x02", ""))
+    # One object per sentence: a sentence kept for several lists (a link, a term, a citation)
+    # is pickled once with the environment.
+    return sys.intern(re.sub(r"\s+([.,;:])", r"\1", text.replace("\x01", "").replace("\x02", "")))
 
 
 def _citation(env, kind, keys):
