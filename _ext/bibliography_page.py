@@ -158,7 +158,7 @@ def _cited_in(app, fromdocname, key, places):
     citations as numbers), with the sentence of the first one; past ``MAX_CONTEXTS`` pages,
     the links alone."""
     env = app.env
-    block = nodes.container(classes=["cited-in"])
+    block = nodes.container(classes=["cited-in", "no-search"])  # search finds a page by its own words
     block += nodes.paragraph("", "", nodes.strong("", "Cited in:"))
     items = nodes.bullet_list()
     rest = nodes.paragraph("", "Also cited in: ", classes=["cited-in-more"])

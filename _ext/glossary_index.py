@@ -294,7 +294,7 @@ def resolve(app, doctree, fromdocname):
 def uses_list(app, fromdocname, users):
     """ "Used in": the first ``MAX_CONTEXTS`` pages with the sentence of their first link to the
     term, then the other pages as plain links, so a term every page uses keeps a short entry."""
-    block = nodes.container(classes=["glossary-uses"])
+    block = nodes.container(classes=["glossary-uses", "no-search"])  # search finds a page by its own words
     block += nodes.paragraph("", "", nodes.strong(text="Used in:"))
     items = nodes.bullet_list()
     for doc, context in users[:MAX_CONTEXTS]:

@@ -71,6 +71,8 @@ def test_cited_in_gives_the_sentence_of_each_citation(book):
     for entry in soup.select("div.citation"):
         label = entry.select_one(".label").get_text(strip=True).strip("[]")
         who, year = label.rsplit(" ", 1)
+        if entry.select_one(".cited-in"):
+            assert "no-search" in entry.select_one(".cited-in")["class"]  # other pages' words: not indexed
         items = entry.select(".cited-in li")
         assert len(items) <= MAX_CONTEXTS, label
         more = entry.select(".cited-in .cited-in-more > a:not(.cited-again)")

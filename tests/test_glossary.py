@@ -42,6 +42,7 @@ def test_uses_carry_the_sentence_around_the_link_for_a_few_pages(book):
             anchors.append(dt["id"])
             dt = dt.find_previous_sibling()
         expected = {title: text for anchor in anchors for title, text in linking.get(anchor, {}).items()}
+        assert "no-search" in dd.select_one(".glossary-uses")["class"]  # other pages' words: not indexed
         items = dd.select(".glossary-uses li")
         more = [a.get_text() for a in dd.select(".glossary-uses .glossary-more-uses a")]
         assert len(items) == min(len(expected), MAX_CONTEXTS), anchors
