@@ -70,6 +70,7 @@ extensions = [
     "_ext.graph",
     "_ext.icons",
     "_ext.issue_button",
+    "_ext.last_updated",
     "_ext.live_warnings",
     "_ext.margin_notes",
     "_ext.navigation",
@@ -144,6 +145,13 @@ templates_path = ["_templates"]
 html_show_search_summary = False
 html_search_scorer = "_static/search-scorer.js"
 html_last_updated_fmt = "%Y-%m-%d"
+# Each page's date is its own last commit (_ext/last_updated.py, sphinx-last-updated-by-git),
+# printed in UTC so that every machine writes the same bytes.
+git_last_updated_timezone = "UTC"
+git_exclude_patterns = ["**/references.bib"]  # every page with references depends on it
+git_untracked_check_dependencies = False  # a page not yet committed shows no date
+git_untracked_show_sourcelink = True  # keeps its context whole: the edit button reads it
+git_last_updated_metatags = False  # article:modified_time is for og:type article; pages are websites
 html_copy_source = False  # readers get the rendered page; the source is one click away on the repository
 html_show_sourcelink = False
 html_context = {"default_mode": "auto"}  # dark or light mode follows the reader's system

@@ -20,14 +20,20 @@ and the generated claims ledger table are not counted.
 
 import posixpath
 import re
+import sys
 
 from docutils import nodes
 from sphinx import addnodes
+
+from _ext.shared import keep_per_document
 
 KINDS = {"ref", "doc", "numref"}
 SKIP_CLASSES = {"claims-ledger"}
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 MAX_CONTEXT = 320
+# The glossary's "Used in" and the bibliography's "Cited in" show the sentence of the first
+# few pages only; the rest are plain links, so an entry every page uses stays short.
+MAX_CONTEXTS = 5
 
 
 def _skipped(node):
@@ -40,13 +46,14 @@ def _skipped(node):
 
 def _text(node, link):
     """The text of a block; a link whose text is filled in later (a ``{ref}`` without a title)
-    becomes a marker that ``_fill`` replaces with the target's title, and the link of interest
+    becomes a marker that ``fill`` replaces with the target's title, and the link of interest
     is wrapped in markers to find it."""
     if isinstance(node, nodes.Text):
         return str(node)
     if isinstance(node, addnodes.pending_xref) and node.get("refdomain") == "cite":
-        return ""  # a citation's key is not prose
-    if (
+        # its text is the key, not prose: ``fill`` writes it as the page shows it
+        text = "\x00cite:%s:%s\x00" % (node.get("reftype", "p"), node["reftarget"])
+    elif (
         isinstance(node, addnodes.pending_xref)
         and node.get("refdomain") == "std"
         and node.get("reftype") in KINDS
@@ -85,21 +92,36 @@ def sentence_around(node):
             + text[lo : hi if hi > 0 else None].strip()
             + ("\u2026" if hi > 0 else "")
         )
-    return re.sub(r"\s+([.,;:])", r"\1", text.replace("\x01", "").replace("\x02", ""))
+    # One object per sentence: a sentence kept for several lists (a link, a term, a citation)
+    # is pickled once with the environment.
+    return sys.intern(re.sub(r"\s+([.,;:])", r"\1", text.replace("\x01", "").replace("\x02", "")))
 
 
-def _fill(env, text):
-    """Replace each ``{ref}`` marker with the title it will show."""
+def _citation(env, kind, keys):
+    """A citation as the page shows it: "Radford et al. (2019)" or "(Radford et al., 2019)"."""
+    from _ext.bibliography_page import author_year_label  # imports this module
+
+    entries = env.get_domain("cite").bibdata.data.entries
+    labels = [author_year_label(entries[k]).rsplit(" ", 1) for k in keys.split(",") if k.strip() in entries]
+    if kind.strip("s").endswith("t"):  # {cite:t}, {cite:ts}, {cite:ct}: the names are the sentence's
+        return ", ".join(f"{who} ({year})" for who, year in labels)
+    return "(" + "; ".join(f"{who}, {year}" for who, year in labels) + ")"
+
+
+def fill(env, text):
+    """Replace each ``{ref}`` marker with the title it will show, each citation with its label."""
     std = env.domains.standard_domain
 
     def title(match):
         kind, target = match.group(1), match.group(2)
+        if kind == "cite":
+            return _citation(env, *target.split(":", 1))
         if kind == "doc":
             return env.titles[target].astext() if target in env.titles else target
         hit = std.labels.get(target)
         return hit[2] if hit else target
 
-    return re.sub("\x00(ref|doc|numref):([^\x00]*)\x00", title, text)
+    return re.sub("\x00(ref|doc|numref|cite):([^\x00]*)\x00", title, text)
 
 
 def collect(app, doctree):
@@ -117,22 +139,6 @@ def collect(app, doctree):
             )
         links.append((node["reftype"], target, sentence_around(node)))
     app.env.backlinks_out[docname] = links
-
-
-def init_env(app, env, docnames):
-    if not hasattr(env, "backlinks_out"):
-        env.backlinks_out = {}
-        env.backlinks_in = {}
-
-
-def purge(app, env, docname):
-    env.backlinks_out.pop(docname, None)
-
-
-def merge(app, env, docnames, other):
-    for docname in docnames:
-        if docname in other.backlinks_out:
-            env.backlinks_out[docname] = other.backlinks_out[docname]
 
 
 def _target_doc(env, kind, target):
@@ -154,13 +160,13 @@ def incoming(env):
                 continue
             seen.add((page, source))
             title = env.titles[source].astext() if source in env.titles else source
-            result.setdefault(page, []).append((source, title, _fill(env, context)))
+            result.setdefault(page, []).append((source, title, fill(env, context)))
     return result
 
 
 def pages_to_rewrite(app, env):
     new = incoming(env)
-    old = env.backlinks_in
+    old = getattr(env, "backlinks_in", {})
     env.backlinks_in = new
     return sorted(doc for doc in set(new) | set(old) if new.get(doc) != old.get(doc) and doc in env.all_docs)
 
@@ -178,19 +184,24 @@ def add_section(app, doctree, docname):
         items = nodes.bullet_list()
         for source, title, context in entries:
             uri = app.builder.get_relative_uri(docname, source)
-            para = nodes.paragraph("", "", nodes.reference("", title, internal=True, refuri=uri))
-            if context:
-                para += nodes.Text(": ")
-                para += nodes.inline("", context, classes=["backlink-context"])
-            items += nodes.list_item("", para)
+            items += context_item(nodes.reference("", title, internal=True, refuri=uri), context)
         section += items
     top += section
 
 
+def context_item(link, context, *more):
+    """A list item: a link to a page (and ``more`` nodes after it), then the sentence around
+    the use it points to. "Linked from", the glossary's "Used in" and the bibliography's
+    "Cited in" lists are made of these."""
+    para = nodes.paragraph("", "", link, *more)
+    if context:
+        para += nodes.Text(": ")
+        para += nodes.inline("", context, classes=["backlink-context"])
+    return nodes.list_item("", para)
+
+
 def setup(app):
-    app.connect("env-before-read-docs", init_env)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    keep_per_document(app, backlinks_out=dict)
     app.connect("doctree-read", collect)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("doctree-resolved", add_section)

@@ -6,7 +6,9 @@ On the bibliography page (``bibliography_docnames``), each entry
 * is sorted by first author (or organisation), then year, within its group;
 * shows the first six of more than eight authors, then "et al.", with the full
   list in a collapsed block under the entry;
-* links each citing page to the exact place of each citation ("Cited in");
+* links each citing page to the exact place of each citation ("Cited in"), with
+  the sentence around its first citation of the work (as "Linked from" does,
+  ``_ext/backlinks.py``), for the first five citing pages;
 * carries its own BibTeX in a collapsed block; ``_static/bibliography.js`` adds
   a download link to each, a filter box, and a link to the whole
   ``references.bib``, which the HTML build copies beside the page.
@@ -25,8 +27,11 @@ from pathlib import Path
 from docutils import nodes
 from pybtex.database import BibliographyData
 from pybtex.richtext import Text
+from sphinx import addnodes
 
+from _ext.backlinks import MAX_CONTEXTS, context_item, fill, sentence_around
 from _ext.figures import details
+from _ext.shared import keep_per_document
 
 URL_OR_DOI = re.compile(r"(https?://[^\s<>\"]+|\bdoi:\s*10\.\d{4,9}/[^\s<>\"]+|\b10\.\d{4,9}/[^\s<>\"]+)")
 TRAILING = ".,;:)]"
@@ -149,26 +154,52 @@ def _bibtex_block(key, entry, raw):
 
 
 def _cited_in(app, fromdocname, key, places):
-    para = nodes.paragraph(classes=["cited-in"])
-    para += nodes.Text("Cited in: ")
+    """ "Cited in": each citing page, linked to its first citation of the work (its further
+    citations as numbers), with the sentence of the first one; past ``MAX_CONTEXTS`` pages,
+    the links alone."""
     env = app.env
+    block = nodes.container(classes=["cited-in", "no-search"])  # search finds a page by its own words
+    block += nodes.paragraph("", "", nodes.strong("", "Cited in:"))
+    items = nodes.bullet_list()
+    rest = nodes.paragraph("", "Also cited in: ", classes=["cited-in-more"])
     for n, doc in enumerate(sorted(places)):
-        if n:
-            para += nodes.Text("; ")
         ids = places[doc]
         uri = app.builder.get_relative_uri(fromdocname, doc)
-        para += nodes.reference("", env.titles[doc].astext(), internal=True, refuri="%s#%s" % (uri, ids[0]))
+        link = nodes.reference("", env.titles[doc].astext(), internal=True, refuri="%s#%s" % (uri, ids[0]))
+        again = []
         for m, ref_id in enumerate(ids[1:], 2):
-            para += nodes.Text(" ")
-            para += nodes.reference(
-                "",
-                str(m),
-                internal=True,
-                refuri="%s#%s" % (uri, ref_id),
-                reftitle="Citation %d on that page" % m,
-                classes=["cited-again"],
+            again.append(nodes.Text(" "))
+            again.append(
+                nodes.reference(
+                    "",
+                    str(m),
+                    internal=True,
+                    refuri="%s#%s" % (uri, ref_id),
+                    reftitle="Citation %d on that page" % m,
+                    classes=["cited-again"],
+                )
             )
-    return para
+        if n < MAX_CONTEXTS:
+            context = env.citation_contexts.get(doc, {}).get(key, "")
+            items += context_item(link, fill(env, context), *again)
+        else:
+            rest += [nodes.Text("; ")] if n > MAX_CONTEXTS else []
+            rest += [link, *again]
+    block += items
+    if len(places) > MAX_CONTEXTS:
+        block += rest
+    return block
+
+
+def collect_contexts(app, doctree):
+    """While a page is read: the sentence around its first citation of each work."""
+    contexts = {}
+    for xref in doctree.findall(addnodes.pending_xref):
+        if xref.get("refdomain") == "cite":
+            for key in xref["reftarget"].split(","):
+                if key.strip() and key.strip() not in contexts:
+                    contexts[key.strip()] = sentence_around(xref)
+    app.env.citation_contexts[app.env.docname] = contexts
 
 
 def improve_reference_lists(app, doctree, fromdocname):
@@ -237,7 +268,9 @@ def copy_bibfile(app, exception):
 
 def setup(app):
     app.setup_extension("_ext.figures")  # the details node
+    keep_per_document(app, citation_contexts=dict)
+    app.connect("doctree-read", collect_contexts)
     app.connect("doctree-resolved", improve_reference_lists, priority=600)  # after citations.add_cited_in
     app.connect("html-page-context", add_script)
     app.connect("build-finished", copy_bibfile)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -37,6 +37,8 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from _ext.shared import keep_per_document
+
 logger = logging.getLogger(__name__)
 
 CLAIMS_DIR = "_data/claims"
@@ -317,6 +319,19 @@ class ClaimsLedgerDirective(SphinxDirective):
 
     has_content = False
 
+    def link(self, kind, target, text):
+        """A cross-reference (``ref`` or ``doc``) showing ``text``, resolved like ``{ref}``."""
+        return addnodes.pending_xref(
+            "",
+            nodes.inline("", text),
+            refdomain="std",
+            reftype=kind,
+            reftarget=target,
+            refexplicit=True,
+            refwarn=True,
+            refdoc=self.env.docname,
+        )
+
     def run(self):
         claims = self.env.app.claims
         for claim in claims.values():
@@ -333,44 +348,13 @@ class ClaimsLedgerDirective(SphinxDirective):
         group += nodes.thead("", head_row)
         body = nodes.tbody()
         for claim in sorted(claims.values(), key=lambda c: (c["page"], c["id"])):
-            ref = addnodes.pending_xref(
-                "",
-                nodes.inline("", claim["id"]),
-                refdomain="std",
-                reftype="ref",
-                reftarget=claim["id"],
-                refexplicit=True,
-                refwarn=True,
-                refdoc=self.env.docname,
-            )
-            page = addnodes.pending_xref(
-                "",
-                nodes.inline("", source_name(claim["page"])),
-                refdomain="std",
-                reftype="doc",
-                reftarget="/" + claim["page"],
-                refexplicit=True,
-                refwarn=True,
-                refdoc=self.env.docname,
-            )
+            ref = self.link("ref", claim["id"], claim["id"])
+            page = self.link("doc", "/" + claim["page"], source_name(claim["page"]))
             cells = [
                 nodes.paragraph("", "", ref),
                 # A link to the card, so the table's statements are not prose of this page
                 # (no glossary links expected here, unlike on the page that discusses them).
-                nodes.paragraph(
-                    "",
-                    "",
-                    addnodes.pending_xref(
-                        "",
-                        nodes.inline("", claim["statement"]),
-                        refdomain="std",
-                        reftype="ref",
-                        reftarget=claim["id"],
-                        refexplicit=True,
-                        refwarn=True,
-                        refdoc=self.env.docname,
-                    ),
-                ),
+                nodes.paragraph("", "", self.link("ref", claim["id"], claim["statement"])),
                 nodes.paragraph("", "", page),
                 nodes.paragraph("", claim["who"]),
                 nodes.paragraph("", KIND_LABELS[claim["kind"]]),
@@ -395,25 +379,6 @@ def source_name(page):
     if page.startswith("essays/"):
         return "Rosa's essay"
     return "Import AI 375"
-
-
-def init_env(app, env, docnames):
-    for attr, empty in (("claims_placed", dict), ("claims_ledger_pages", set)):
-        if not hasattr(env, attr):
-            setattr(env, attr, empty())
-
-
-def purge(app, env, docname):
-    env.claims_placed.pop(docname, None)
-    env.claims_ledger_pages.discard(docname)
-
-
-def merge(app, env, docnames, other):
-    for docname in docnames:
-        if docname in other.claims_placed:
-            env.claims_placed[docname] = other.claims_placed[docname]
-        if docname in other.claims_ledger_pages:
-            env.claims_ledger_pages.add(docname)
 
 
 def check_sections(app, doctree):
@@ -542,9 +507,7 @@ def setup(app):
     app.add_directive("claim", ClaimDirective)
     app.add_directive("claims-ledger", ClaimsLedgerDirective)
     app.connect("builder-inited", load)
-    app.connect("env-before-read-docs", init_env)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    keep_per_document(app, claims_placed=dict, claims_ledger_pages=set)
     app.connect("doctree-read", check_sections)
     app.connect("env-check-consistency", check_placed)
     app.connect("doctree-resolved", fill_cites)

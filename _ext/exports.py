@@ -7,7 +7,8 @@
   table of contents).
 * ``feed.xml``: an Atom feed (RFC 4287) with one entry per page that keeps an "Updates and
   corrections" list (newsletter issues, annotated pages, new pages) and one per dated
-  update or correction (``_ext/page_endings.py``).
+  update or correction (``_ext/page_endings.py``). Every web page's head links it, for feed
+  readers to discover.
 
 All three are written after the pages, from the resolved doctrees, sorted and dated from
 the content (never the clock), so that a rebuild writes the same bytes.
@@ -287,8 +288,23 @@ def site_file_role(name, rawtext, text, lineno, inliner, options=None, content=N
     return [nodes.reference(rawtext, path, refuri=uri, classes=["site-file"])], []
 
 
+def add_feed_link(app, pagename, templatename, context, doctree):
+    """Every page's head names the feed, so a feed reader given any page finds it (Atom
+    autodiscovery). The published address when ``html_baseurl`` is set, as in the feed itself;
+    otherwise relative to the page. Web pages only: the EPUB carries no feed."""
+    if app.builder.name not in ("html", "dirhtml"):
+        return
+    base = (getattr(app.config, "html_baseurl", "") or "").rstrip("/")
+    href = f"{base}/feed.xml" if base else context["pathto"]("feed.xml", 1)
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" type="application/atom+xml" title={quoteattr(app.config.project)} '
+        f"href={quoteattr(href)}/>"
+    )
+
+
 def setup(app):
     app.add_role("site-file", site_file_role)
+    app.connect("html-page-context", add_feed_link)
     app.setup_extension("_ext.page_endings")
     app.connect("build-finished", write_exports)
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,16 +4,18 @@
   (whole word, any case, plural too, or one of its synonyms) without a single
   ``{term}`` link to it gets a warning at the line of the first unlinked use.
   A term that no page outside the glossary uses is reported too.
-* Each glossary entry lists, as links, the pages that use it, computed at build
-  time; the glossary is rebuilt whenever a page changes.
+* Each glossary entry lists the pages that use it, each with the sentence
+  around its link (as "Linked from" does, ``_ext/backlinks.py``), computed at
+  build time; the glossary is rebuilt whenever a page changes.
 * A link to a term carries the term's definition as its hover text.
-* A page that links a term depends on the glossary's source, so editing a
-  definition rebuilds the pages that show it.
+* Editing the glossary rebuilds the pages that link a term, since they show
+  its definitions.
 
-The environment keeps, per page, the terms it links and the first place it
-names each term (``glossary_mentions_by_doc``), never the page's prose: a page
-is scanned from its stored doctree once the pages are read (``env-updated``),
-when it was re-read or when the glossary's names changed.
+The environment keeps, per page, the terms it links with the sentence around
+the first link to each (``glossary_links_by_doc``, for "Used in"), and the first
+place it names each term (``glossary_mentions_by_doc``), never the page's prose:
+a page is scanned from its stored doctree once the pages are read
+(``env-updated``), when it was re-read or when the glossary's names changed.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from sphinx.application import Sphinx
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
-from _ext.shared import page_links, rebuild_on_any_change
+from _ext.backlinks import MAX_CONTEXTS, context_item, fill, sentence_around
+from _ext.shared import page_link, page_links, rebuild_on_any_change
 
 logger = logging.getLogger(__name__)
 
@@ -122,14 +125,12 @@ def collect(app, doctree):
             }
     if entries:
         env.glossary_entries_by_doc[docname] = entries
-    linked = {
-        _norm(x["reftarget"]) for x in doctree.findall(addnodes.pending_xref) if x.get("reftype") == "term"
-    }
+    linked = {}  # term -> the sentence around the page's first link to it
+    for xref in doctree.findall(addnodes.pending_xref):
+        if xref.get("reftype") == "term":
+            linked.setdefault(_norm(xref["reftarget"]), sentence_around(xref))
     env.glossary_links_by_doc[docname] = linked
     env.glossary_unscanned.add(docname)
-    if linked:  # its hover texts show definitions: rebuild it when the glossary changes
-        for glossary_doc in app.config.glossary_docnames:
-            env.note_dependency(env.doc2path(glossary_doc))
 
 
 def _all_entries(env):
@@ -247,8 +248,15 @@ class GlossaryCollector(EnvironmentCollector):
         merge(app, env, docnames, other)
 
     def get_outdated_docs(self, app, env, added, changed, removed):
-        """A page's term links changed: the glossary's lists of uses must be redrawn."""
-        return _glossary_outdated(app, env, added, changed, removed)
+        """A page's term links changed: the glossary's lists of uses must be redrawn. The
+        glossary changed: the pages that link a term show its definitions as hover texts.
+
+        The second is not a file dependency (``note_dependency``), which would make every
+        page's "last updated" date that of the glossary (``_ext/last_updated.py``)."""
+        outdated = set(_glossary_outdated(app, env, added, changed, removed))
+        if set(app.config.glossary_docnames) & (added | changed | removed):
+            outdated |= {doc for doc, linked in env.glossary_links_by_doc.items() if linked}
+        return sorted(doc for doc in outdated if doc in env.found_docs and doc not in changed)
 
 
 _glossary_outdated = rebuild_on_any_change(lambda app, env: app.config.glossary_docnames)
@@ -275,14 +283,27 @@ def resolve(app, doctree, fromdocname):
             continue
         names = {_norm(t.astext()) for t in terms}
         users = sorted(
-            doc
+            (doc, next(linked[name] for name in sorted(names) if name in linked))
             for doc, linked in env.glossary_links_by_doc.items()
-            if linked & names and doc != fromdocname and doc in env.titles
+            if names & linked.keys() and doc != fromdocname and doc in env.titles
         )
-        if not users:
-            continue
-        para = page_links(app, fromdocname, users, nodes.strong(text="Used in: "), ["glossary-uses"])
-        definition += para
+        if users:
+            definition += uses_list(app, fromdocname, users)
+
+
+def uses_list(app, fromdocname, users):
+    """ "Used in": the first ``MAX_CONTEXTS`` pages with the sentence of their first link to the
+    term, then the other pages as plain links, so a term every page uses keeps a short entry."""
+    block = nodes.container(classes=["glossary-uses", "no-search"])  # search finds a page by its own words
+    block += nodes.paragraph("", "", nodes.strong(text="Used in:"))
+    items = nodes.bullet_list()
+    for doc, context in users[:MAX_CONTEXTS]:
+        items += context_item(page_link(app, fromdocname, doc), fill(app.env, context))
+    block += items
+    if users[MAX_CONTEXTS:]:
+        rest = [doc for doc, _ in users[MAX_CONTEXTS:]]
+        block += page_links(app, fromdocname, rest, nodes.Text("Also used in: "), ["glossary-more-uses"])
+    return block
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -293,4 +314,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", scan_mentions)
     app.connect("env-check-consistency", check_usage)
     app.connect("doctree-resolved", resolve)
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,6 +21,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from _ext import backlinks
+from _ext.shared import keep_per_document
 
 
 def collect(app, doctree):
@@ -33,28 +34,14 @@ def collect(app, doctree):
     app.env.graph_uses[app.env.docname] = (sorted(cites), sorted(terms))
 
 
-def init_env(app, env, docnames):
-    if not hasattr(env, "graph_uses"):
-        env.graph_uses = {}
-        env.book_map_pages = set()
-
-
-def purge(app, env, docname):
-    env.graph_uses.pop(docname, None)
-    env.book_map_pages.discard(docname)
-
-
-def merge(app, env, docnames, other):
-    for docname in docnames:
-        if docname in other.graph_uses:
-            env.graph_uses[docname] = other.graph_uses[docname]
-        if docname in other.book_map_pages:
-            env.book_map_pages.add(docname)
-
-
 def build_graph(app):
     env, builder = app.env, app.builder
     nodes, edges = {}, set()
+
+    def add_work(key):  # a cited work: its node leads to the bibliography
+        url = builder.get_target_uri("bibliography")
+        nodes.setdefault("work:" + key, {"id": "work:" + key, "kind": "work", "label": key, "url": url})
+
     pages = sorted(d for d in env.all_docs if d in env.titles)
     for doc in pages:
         kind = "topic" if doc.startswith("topics/") and doc != "topics/index" else "page"
@@ -73,15 +60,7 @@ def build_graph(app):
         if "page:" + doc not in nodes:
             continue
         for key in cites:
-            nodes.setdefault(
-                "work:" + key,
-                {
-                    "id": "work:" + key,
-                    "kind": "work",
-                    "label": key,
-                    "url": builder.get_target_uri("bibliography"),
-                },
-            )
+            add_work(key)
             edges.add(("page:" + doc, "work:" + key, "cites"))
         for term in terms:
             hit = std.objects.get(("term", term))
@@ -111,15 +90,7 @@ def build_graph(app):
         }
         edges.add(("page:" + claim["page"], "claim:" + cid, "discusses-claim"))
         for key in claim["evidence"]:
-            nodes.setdefault(
-                "work:" + key,
-                {
-                    "id": "work:" + key,
-                    "kind": "work",
-                    "label": key,
-                    "url": builder.get_target_uri("bibliography"),
-                },
-            )
+            add_work(key)
             edges.add(("claim:" + cid, "work:" + key, "evidence"))
     return {
         "nodes": [nodes[key] for key in sorted(nodes)],
@@ -253,9 +224,7 @@ def add_script(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.setup_extension("_ext.backlinks")
-    app.connect("env-before-read-docs", init_env)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    keep_per_document(app, graph_uses=dict, book_map_pages=set)
     app.connect("doctree-read", collect)
     app.add_node(book_map)
     app.add_directive("book-map", BookMapDirective)

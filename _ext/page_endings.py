@@ -23,6 +23,8 @@ import yaml
 from docutils import nodes
 from sphinx.util import logging
 
+from _ext.shared import keep_per_document
+
 logger = logging.getLogger(__name__)
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -92,25 +94,6 @@ def collect(app, doctree):
         env.annotated_pages.add(env.docname)
     else:
         env.annotated_pages.discard(env.docname)
-
-
-def init_env(app, env, docnames):
-    if not hasattr(env, "page_corrections"):
-        env.page_corrections = {}
-        env.annotated_pages = set()
-
-
-def purge(app, env, docname):
-    env.page_corrections.pop(docname, None)
-    env.annotated_pages.discard(docname)
-
-
-def merge(app, env, docnames, other):
-    for docname in docnames:
-        if docname in other.page_corrections:
-            env.page_corrections[docname] = other.page_corrections[docname]
-        if docname in other.annotated_pages:
-            env.annotated_pages.add(docname)
 
 
 def page_url(app, docname):
@@ -185,9 +168,7 @@ def add_script(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
-    app.connect("env-before-read-docs", init_env)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    keep_per_document(app, page_corrections=dict, annotated_pages=set)
     app.connect("doctree-read", collect)
     # before _ext/backlinks.py, so "Linked from" stays the last section
     app.connect("doctree-resolved", add_sections, priority=400)

@@ -5,6 +5,8 @@
   directive draw.
 * ``rebuild_on_any_change``: an ``env-get-outdated`` handler for pages that
   list other pages and must be redrawn whenever any page changes.
+* ``keep_per_document``: per-document stores on the environment, created,
+  purged and merged as Sphinx's own collectors do.
 * ``class_attributes``: every class attribute of every built HTML page, read
   once per build for the post-build passes (icons.py and css_trim.py).
 * Event priorities with names, for the few handlers that must run after
@@ -87,3 +89,39 @@ def _read_class_attributes(outdir: str, stamp: tuple[tuple[str, int, int], ...])
         for path, _, _ in stamp
         for value in CLASS_ATTR.findall(Path(path).read_text(encoding="utf-8"))
     ]
+
+
+def keep_per_document(app: Sphinx, **stores: type) -> None:
+    """Per-document state kept on the environment, for modules that keep it in plain attributes.
+
+    ``keep_per_document(app, page_corrections=dict, annotated_pages=set)`` creates
+    ``env.page_corrections`` (page -> data) and ``env.annotated_pages`` (pages) on the first
+    build, drops a page from each when it is re-read or removed, and takes in what parallel
+    readers collected, as Sphinx's ``EnvironmentCollector`` does for its own data.
+    """
+
+    def init(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+        for name, kind in stores.items():
+            if not hasattr(env, name):
+                setattr(env, name, kind())
+
+    def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        for name in stores:
+            store = getattr(env, name, None)
+            if isinstance(store, set):
+                store.discard(docname)
+            elif store is not None:
+                store.pop(docname, None)
+
+    def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+        for name in stores:
+            mine, theirs = getattr(env, name), getattr(other, name)
+            for docname in set(docnames) & set(theirs):
+                if isinstance(mine, set):
+                    mine.add(docname)
+                else:
+                    mine[docname] = theirs[docname]
+
+    app.connect("env-before-read-docs", init)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)

@@ -61,6 +61,29 @@ def test_cited_in_links_to_the_exact_place(book):
         assert target is not None and "bibtex-citation" in target.get("class", []), a["href"]
 
 
+def test_cited_in_gives_the_sentence_of_each_citation(book):
+    """Each of the first citing pages comes with the sentence around its first citation,
+    the citation written as the page shows it ("Radford et al., 2019")."""
+    from _ext.backlinks import MAX_CONTEXTS
+
+    soup = book.page("bibliography")
+    with_context = 0
+    for entry in soup.select("div.citation"):
+        label = entry.select_one(".label").get_text(strip=True).strip("[]")
+        who, year = label.rsplit(" ", 1)
+        if entry.select_one(".cited-in"):
+            assert "no-search" in entry.select_one(".cited-in")["class"]  # other pages' words: not indexed
+        items = entry.select(".cited-in li")
+        assert len(items) <= MAX_CONTEXTS, label
+        more = entry.select(".cited-in .cited-in-more > a:not(.cited-again)")
+        assert not more or len(items) == MAX_CONTEXTS, label
+        for li in items:
+            context = li.select_one(".backlink-context").get_text()
+            assert f"{who}, {year}" in context or f"{who} ({year})" in context, (label, context)
+            with_context += 1
+    assert with_context >= 100
+
+
 @pytest.mark.browser
 def test_filter_and_downloads_work_in_the_browser(browser, site):
     # The per-entry links are blob: URLs; a real download is not a fetch, but reading one back

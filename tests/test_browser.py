@@ -123,17 +123,22 @@ def test_no_serious_accessibility_violation(browser, site, axe_source, name, wid
     url = "%s/%s.html%s" % (site, name, "?q=RoboCasa" if name == "search" else "")
     # axe is injected as an inline script, which the page's Content-Security-Policy refuses.
     page, _, _ = visit(browser, url, color_scheme=scheme, width=width, bypass_csp=True)
+    serious = serious_axe_violations(page, axe_source)
+    assert serious == [], serious
+    page.context.close()
+
+
+def serious_axe_violations(page, axe_source):
+    """axe-core's serious and critical violations on the page: (rule, impact, first targets)."""
     # Judge the settled page: colour-mode transitions still running give false contrast failures.
     page.wait_for_function("document.getAnimations().length === 0", timeout=5000)
     page.add_script_tag(content=axe_source)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
+    return [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert serious == [], serious
-    page.context.close()
 
 
 def test_keyboard_reaches_search_previews_and_contents(browser, site):

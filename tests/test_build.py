@@ -8,6 +8,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 
 from conftest import ROOT, sphinx_build
+from tools.devtools import copy_of_the_checkout
 
 SHARED = ROOT.parent / "shared"
 
@@ -142,18 +143,9 @@ def test_originality_against_the_sources():
 @pytest.mark.slow
 def test_two_builds_from_two_folders_are_byte_identical(book, tmp_path):
     """The same commit, copied elsewhere and built again later, gives the same bytes."""
-    copy = tmp_path / "elsewhere" / "book"
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    for f in files:
-        if (ROOT / f).is_file():
-            (copy / f).parent.mkdir(parents=True, exist_ok=True)
-            (copy / f).write_bytes((ROOT / f).read_bytes())
+    # With its history: each page's "last updated" date comes from git. A copy of the files
+    # alone would show the build's date on every page instead (_ext/last_updated.py).
+    copy = copy_of_the_checkout(tmp_path / "elsewhere" / "book")
     returncode, warnings = sphinx_build(copy, tmp_path / "html", "-j", "auto")
     assert returncode == 0, warnings
 

@@ -23,100 +23,71 @@ tags: [safety]
 """
 BODY_LINE = 9  # the line of {body} in PAGE
 
+# Raw HTML in any form, each refused with "raw HTML is not allowed" at the body's line.
+RAW_HTML = [
+    ("script-block", "<script>alert(1)</script>"),
+    ("img-onerror", "<img src=x onerror=alert(1)>"),
+    ("svg-onload", "<svg onload=alert(1)></svg>"),
+    ("iframe-srcdoc", '<iframe srcdoc="<script>alert(1)</script>"></iframe>'),
+    ("iframe-javascript", '<iframe src="javascript:alert(1)"></iframe>'),
+    ("object-data", '<object data="data:text/html,<script>alert(1)</script>"></object>'),
+    ("inline-html", 'Some text <span onmouseover="alert(1)">here</span>.'),
+    ("anchor-javascript", '<a href="javascript:alert(1)">a link</a>'),
+    ("meta-refresh", '<meta http-equiv="refresh" content="0; url=https://example.org">'),
+    ("style-block", "<style>nav { display: none }</style>"),
+    ("form-post", '<form action="https://example.org"><input type="password"></form>'),
+    ("abbr-with-onclick", 'An <abbr title="x" onclick="alert(1)">AB</abbr>.'),
+    ("heading-html", "## A heading <img src=x onerror=alert(1)>"),
+]
+# Directives and addresses refused, by message: (name, body) at the body's first line.
+REFUSED = {
+    "the 'raw' directive is not allowed": [
+        ("raw-directive", "```{raw} html\n<script>alert(1)</script>\n```"),
+        ("raw-file", "```{raw} html\n:file: ../secret.txt\n```"),
+    ],
+    "the 'eval-rst' block is not allowed": [
+        ("eval-rst", "```{eval-rst}\n.. raw:: html\n\n   <script>alert(1)</script>\n```"),
+    ],
+    "the 'include' directive is not allowed": [
+        ("include", "```{include} ../secret.txt\n```"),
+    ],
+    "the 'literalinclude' directive is not allowed": [
+        ("literalinclude", "```{literalinclude} /etc/hostname\n```"),
+    ],
+    "the 'csv-table :file:' directive is not allowed": [
+        ("csv-table-file", "```{csv-table} Secrets\n:file: ../secret.txt\n```"),
+    ],
+    "the 'meta' directive is not allowed": [
+        ("meta-directive", "```{meta}\n:http-equiv=refresh: 0; url=https://example.org\n```"),
+    ],
+    "URL scheme 'javascript' is not allowed": [
+        (
+            "figure-target",
+            "```{figure} picture.svg\n:alt: A square.\n:target: javascript:alert(1)\n\nA square.\n```",
+        ),
+        ("toctree-javascript", "```{toctree}\nClick <javascript://%0aalert(1)>\n```"),
+    ],
+    "URL scheme 'data' is not allowed": [
+        ("image-data-url", "![A dot](data:image/png;base64,AAAA)"),
+    ],
+    "is loaded from another host": [
+        ("image-other-host", "![A pixel](https://tracker.example.org/pixel.png)"),
+    ],
+    "resolves outside the source folder": [
+        ("image-outside", "![A picture](../outside.svg)"),
+        ("download-outside", "Get {download}`the secret <../secret.txt>`."),
+    ],
+}
 # (name, body, line offset within the body, expected message)
 PAYLOADS = [
-    ("script-block", "<script>alert(1)</script>", 0, "raw HTML is not allowed"),
-    ("img-onerror", "<img src=x onerror=alert(1)>", 0, "raw HTML is not allowed"),
-    ("svg-onload", "<svg onload=alert(1)></svg>", 0, "raw HTML is not allowed"),
-    ("iframe-srcdoc", '<iframe srcdoc="<script>alert(1)</script>"></iframe>', 0, "raw HTML is not allowed"),
-    ("iframe-javascript", '<iframe src="javascript:alert(1)"></iframe>', 0, "raw HTML is not allowed"),
-    (
-        "object-data",
-        '<object data="data:text/html,<script>alert(1)</script>"></object>',
-        0,
-        "raw HTML is not allowed",
-    ),
-    ("inline-html", 'Some text <span onmouseover="alert(1)">here</span>.', 0, "raw HTML is not allowed"),
-    ("anchor-javascript", '<a href="javascript:alert(1)">a link</a>', 0, "raw HTML is not allowed"),
-    (
-        "meta-refresh",
-        '<meta http-equiv="refresh" content="0; url=https://example.org">',
-        0,
-        "raw HTML is not allowed",
-    ),
-    ("style-block", "<style>nav { display: none }</style>", 0, "raw HTML is not allowed"),
-    (
-        "form-post",
-        '<form action="https://example.org"><input type="password"></form>',
-        0,
-        "raw HTML is not allowed",
-    ),
-    ("abbr-with-onclick", 'An <abbr title="x" onclick="alert(1)">AB</abbr>.', 0, "raw HTML is not allowed"),
-    ("heading-html", "## A heading <img src=x onerror=alert(1)>", 0, "raw HTML is not allowed"),
+    *[(name, body, 0, "raw HTML is not allowed") for name, body in RAW_HTML],
     (
         "glossary-html",
         ":::{glossary}\nzebra\n  A <img src=x onerror=alert(1)> stripe.\n:::",
         2,
         "raw HTML is not allowed",
     ),
-    (
-        "raw-directive",
-        "```{raw} html\n<script>alert(1)</script>\n```",
-        0,
-        "the 'raw' directive is not allowed",
-    ),
-    ("raw-file", "```{raw} html\n:file: ../secret.txt\n```", 0, "the 'raw' directive is not allowed"),
-    (
-        "eval-rst",
-        "```{eval-rst}\n.. raw:: html\n\n   <script>alert(1)</script>\n```",
-        0,
-        "the 'eval-rst' block is not allowed",
-    ),
-    ("include", "```{include} ../secret.txt\n```", 0, "the 'include' directive is not allowed"),
-    (
-        "literalinclude",
-        "```{literalinclude} /etc/hostname\n```",
-        0,
-        "the 'literalinclude' directive is not allowed",
-    ),
-    (
-        "csv-table-file",
-        "```{csv-table} Secrets\n:file: ../secret.txt\n```",
-        0,
-        "the 'csv-table :file:' directive is not allowed",
-    ),
-    (
-        "meta-directive",
-        "```{meta}\n:http-equiv=refresh: 0; url=https://example.org\n```",
-        0,
-        "the 'meta' directive is not allowed",
-    ),
-    (
-        "figure-target",
-        "```{figure} picture.svg\n:alt: A square.\n:target: javascript:alert(1)\n\nA square.\n```",
-        0,
-        "URL scheme 'javascript' is not allowed",
-    ),
-    (
-        "toctree-javascript",
-        "```{toctree}\nClick <javascript://%0aalert(1)>\n```",
-        0,
-        "URL scheme 'javascript' is not allowed",
-    ),
-    ("image-data-url", "![A dot](data:image/png;base64,AAAA)", 0, "URL scheme 'data' is not allowed"),
-    (
-        "image-other-host",
-        "![A pixel](https://tracker.example.org/pixel.png)",
-        0,
-        "is loaded from another host",
-    ),
-    ("image-outside", "![A picture](../outside.svg)", 0, "resolves outside the source folder"),
-    (
-        "download-outside",
-        "Get {download}`the secret <../secret.txt>`.",
-        0,
-        "resolves outside the source folder",
-    ),
+    *[(name, body, 0, message) for message, rows in REFUSED.items() for name, body in rows],
 ]
 INERT = [
     # Allowed inline formatting, and links MyST already renders as text.

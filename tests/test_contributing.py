@@ -11,25 +11,10 @@ import pytest
 import yaml
 
 from conftest import ROOT, sphinx_build
+from tools.devtools import copy_of_the_checkout
 
 PAGE = "newsletter/import-ai-376/some-item"
 ISSUE = "newsletter/import-ai-376/index"
-
-
-def copy_of_the_book(dest):
-    """The checkout's files (tracked and new, not ignored), as a fresh clone would have them."""
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    for f in files:
-        if (ROOT / f).is_file():
-            (dest / f).parent.mkdir(parents=True, exist_ok=True)
-            (dest / f).write_bytes((ROOT / f).read_bytes())
-    return dest
 
 
 def new_page(root, page, title):
@@ -41,7 +26,7 @@ def new_page(root, page, title):
 @pytest.fixture(scope="module")
 def scaffolded(tmp_path_factory):
     """A copy of the book with a new issue and page scaffolded, built strictly."""
-    root = copy_of_the_book(tmp_path_factory.mktemp("scaffold") / "book")
+    root = copy_of_the_checkout(tmp_path_factory.mktemp("scaffold") / "book")
     proc = new_page(root, PAGE, "Some item")
     assert proc.returncode == 0, proc.stderr
     out = root.parent / "html"

@@ -45,6 +45,9 @@ def test_epub_holds_every_page_and_figure_and_no_build_files(epub, book):
     missing = set(book.pages()) - pages - {"search"}
     assert not missing, missing
     assert [n for n in names if n.endswith("gpt2-timeline.svg")], "figures are not embedded"
+    # The web pages name the site's Atom feed; the EPUB carries no feed to name.
+    book_zip = zipfile.ZipFile(epub)
+    assert not [n for n in names if n.endswith(".xhtml") and b"application/atom+xml" in book_zip.read(n)]
     opf = zipfile.ZipFile(epub).read("content.opf").decode()
     assert "<dc:identifier" in opf and 'version="3.0"' in opf
 

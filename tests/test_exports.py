@@ -74,6 +74,14 @@ def test_the_atom_feed_parses_and_lists_pages_and_corrections(book):
         assert {e.findtext(ATOM + "summary") for e in updates} == {c["text"] for c in corrections}
 
 
+def test_every_web_page_names_the_feed_in_its_head(book):
+    """Atom autodiscovery: a feed reader given any page finds feed.xml."""
+    for name in [*book.pages(), "404", "search"]:
+        links = book.page(name).select('head > link[rel="alternate"][type="application/atom+xml"]')
+        assert len(links) == 1, name
+        assert links[0]["href"] == BASE + "feed.xml" and links[0]["title"] == conf.project, name
+
+
 @pytest.mark.parametrize("name", ANNOTATED)
 def test_annotated_pages_end_with_corrections_and_cite_this_page(book, name):
     assert len(ANNOTATED) >= 10

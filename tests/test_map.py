@@ -4,7 +4,7 @@ import json
 
 import pytest
 from jsonschema import Draft202012Validator
-from test_browser import AXE, visit
+from test_browser import AXE, serious_axe_violations, visit
 
 from _ext.claims import load_claims
 from conftest import ROOT
@@ -143,15 +143,7 @@ def test_no_serious_accessibility_violation_on_the_new_pages(browser, site, name
     page, errors, _ = visit(
         browser, f"{site}/{name}.html", color_scheme=scheme, bypass_csp=True
     )  # axe is injected inline
-    # Judge the settled page: colour-mode transitions still running give false contrast failures.
-    page.wait_for_function("document.getAnimations().length === 0", timeout=5000)
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_axe_violations(page, AXE.read_text(encoding="utf-8"))
     assert serious == [], serious
     assert errors == []
     page.context.close()

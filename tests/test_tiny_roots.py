@@ -1,7 +1,8 @@
 """One concern per test, each on the tiny book (tests/roots/base) built strictly with the book's conf.py.
 
-The tagged-pages directive, the bibliography's "Cited in" lists across incremental
-builds, and the icon subset's refusal of an icon the theme does not have.
+The tagged-pages directive, the bibliography's "Cited in" lists and the glossary's "Used in"
+lists (with their sentences) across incremental builds, and the icon subset's refusal of an
+icon the theme does not have.
 """
 
 import shutil
@@ -102,16 +103,50 @@ def test_cited_in_lists_follow_incremental_builds(tmp_path):
     def cited_in():
         return [a.get_text() for a in soup(out, "bibliography").select(".citation .cited-in a")]
 
+    def contexts():
+        items = soup(out, "bibliography").select(".citation .cited-in li")
+        return {li.a.get_text(): li.select_one(".backlink-context").get_text() for li in items}
+
     assert cited_in() == ["Tiny book"]
+    assert contexts() == {
+        "Tiny book": "Models learn from synthetic data, as Kaplan and McCandlish (2020) discuss."
+    }
     # Another page starts citing the work: the bibliography page, unedited, lists it.
     (src / "page.md").write_text(CITING_PAGE)
     build(src, out)
     assert cited_in() == ["Tiny book", "Page"]  # by document name
+    assert contexts()["Page"] == "Back to Tiny book, and Kaplan and McCandlish (2020) again."
+    # The sentence around the citation changes: so does the context.
+    (src / "page.md").write_text(CITING_PAGE.replace("again.", "once more. A second sentence."))
+    build(src, out)
+    assert contexts()["Page"] == "Back to Tiny book, and Kaplan and McCandlish (2020) once more."
     # The landing page stops citing it: the list drops it.
     index = src / "index.md"
     index.write_text(index.read_text().replace(", as {cite:t}`Kaplan2020scaling` discuss", ""))
     build(src, out)
     assert cited_in() == ["Page"]
+
+
+def test_glossary_uses_carry_their_sentence_across_incremental_builds(tmp_path):
+    src, out = tiny(tmp_path), tmp_path / "out"
+    build(src, out)
+
+    def uses():
+        items = soup(out, "glossary").select(".glossary-uses li")
+        return {li.a.get_text(): li.select_one(".backlink-context").get_text() for li in items}
+
+    assert uses() == {
+        "Tiny book": "Models learn from synthetic data, as Kaplan and McCandlish (2020) discuss."
+    }
+    # A page starts using the term: the glossary, not edited, lists it with its sentence.
+    page = src / "page.md"
+    page.write_text(page.read_text() + "\nFirst things first. Some {term}`synthetic data` is noisy. Last.\n")
+    build(src, out)
+    assert uses()["Page"] == "Some synthetic data is noisy."
+    # The sentence changes around the same link: so does the glossary's.
+    page.write_text(page.read_text().replace("is noisy", "is clean"))
+    build(src, out)
+    assert uses()["Page"] == "Some synthetic data is clean."
 
 
 def test_an_icon_the_theme_lacks_fails_the_build_naming_the_page(tmp_path):

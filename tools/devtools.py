@@ -1,8 +1,9 @@
 """What the tests and the benchmarks both need to build and look at a book.
 
 One copy of: the reproducible date (``SOURCE_DATE_EPOCH``), the project's build
-options, the ``sphinx-build`` runner, the quiet local HTTP server, Debian's
-Chromium and its flags, and a small factory that builds a tiny book in-process.
+options, the ``sphinx-build`` runner, a copy of the checkout with its history, the
+quiet local HTTP server, Debian's Chromium and its flags, and a small factory that
+builds a tiny book in-process.
 """
 
 from __future__ import annotations
@@ -71,6 +72,34 @@ def sphinx_build(
     proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env)
     text = warnings.read_text() if warnings.exists() else ""
     return proc.returncode, text + (proc.stderr if proc.returncode and not text else "")
+
+
+def copy_of_the_checkout(dest: Path) -> Path:
+    """The checkout as it stands, history included, in ``dest``: the commit checked out here,
+    fetched into a new repository, with this working tree's files over it (tracked and new,
+    not ignored; deleted ones removed), as a clone with the same uncommitted changes would be.
+
+    A build there sees what a build here sees, down to each page's "last updated" date,
+    which comes from git (``_ext/last_updated.py``). Fetching ``HEAD`` rather than cloning
+    also works where the commit is on no branch (a pull request's merge commit in CI).
+    """
+    dest = Path(dest)
+
+    def git(*args: str, cwd: Path = ROOT) -> str:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+    dest.mkdir(parents=True, exist_ok=True)
+    git("init", "--quiet", str(dest))
+    git("fetch", "--quiet", str(ROOT), "HEAD", cwd=dest)
+    git("checkout", "--quiet", "--detach", "FETCH_HEAD", cwd=dest)
+    for f in git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0"):
+        if f and (ROOT / f).is_file():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            (dest / f).write_bytes((ROOT / f).read_bytes())
+    for f in git("ls-files", "-z", "--deleted").split("\0"):
+        if f:
+            (dest / f).unlink(missing_ok=True)
+    return dest
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
