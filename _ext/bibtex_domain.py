@@ -38,6 +38,7 @@ class BookBibtexDomain(BibtexDomain):
     """BibtexDomain whose per-build bookkeeping is linear in the number of pages."""
 
     _citing: dict[str, set[str]] | None = None
+    _position: dict[str, int] | None = None
 
     def citing_documents(self) -> dict[str, set[str]]:
         """{citation key: names of the documents that cite it}."""
@@ -54,10 +55,11 @@ class BookBibtexDomain(BibtexDomain):
         BookStyle.formatted.clear()  # the bibliography may have changed since the last build
         self._citing = None
         self._citing = self.citing_documents()
+        self._position = None
         try:
             return super().env_updated()
         finally:
-            self._citing = None  # citation_refs change with the next read
+            self._citing = self._position = None  # citation_refs change with the next read
 
     # Copied from upstream's BibtexDomain.get_filtered_entries (2.7.0); the only change
     # is that cited_docnames comes from the index instead of a scan of every citation.
@@ -83,6 +85,22 @@ class BookBibtexDomain(BibtexDomain):
                 success = bool(cited_docnames)
             if success or entry.key in bibliography.keys:
                 yield key, entry
+
+    # Upstream's get_sorted_entries walks every citation of the book for each reference
+    # list; the same order (cited keys by first citation, then the rest in file order)
+    # comes from one position table per build and a stable sort.
+    def get_sorted_entries(self, bibliography_key: Any, docnames: list[str]) -> Iterator[tuple[str, Any]]:
+        """Filtered entries sorted by citation order, then in the order of the bibliography files."""
+        position = self._position
+        if position is None:
+            position = {}
+            for key in self.get_all_cited_keys(docnames):
+                position.setdefault(key, len(position))
+            if self._citing is not None:  # within env_updated: the citations stay as they are
+                self._position = position
+        last = len(position)
+        entries = list(self.get_filtered_entries(bibliography_key))
+        return iter(sorted(entries, key=lambda item: position.get(item[0], last)))
 
     def get_all_cited_keys(self, docnames: list[str]) -> Iterator[str]:
         """Every cited key, by document order then citation order (a position table, not list.index)."""
