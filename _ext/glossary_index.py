@@ -7,8 +7,8 @@
 * Each glossary entry lists, as links, the pages that use it, computed at build
   time; the glossary is rebuilt whenever a page changes.
 * A link to a term carries the term's definition as its hover text.
-* A page that links a term depends on the glossary's source, so editing a
-  definition rebuilds the pages that show it.
+* Editing a definition rewrites the pages that link the term, and no others
+  (dependants.py).
 
 The environment keeps, per page, the terms it links and the first place it
 names each term (``glossary_mentions_by_doc``), never the page's prose: a page
@@ -27,7 +27,7 @@ from sphinx.application import Sphinx
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
-from _ext.shared import page_links, rebuild_on_any_change
+from _ext.shared import page_links, rewrite_on_any_change
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +127,7 @@ def collect(app, doctree):
     }
     env.glossary_links_by_doc[docname] = linked
     env.glossary_unscanned.add(docname)
-    if linked:  # its hover texts show definitions: rebuild it when the glossary changes
-        for glossary_doc in app.config.glossary_docnames:
-            env.note_dependency(env.doc2path(glossary_doc))
+    # Its hover texts show definitions: dependants.py writes it again when one it links changes.
 
 
 def _all_entries(env):
@@ -246,13 +244,6 @@ class GlossaryCollector(EnvironmentCollector):
         """See merge()."""
         merge(app, env, docnames, other)
 
-    def get_outdated_docs(self, app, env, added, changed, removed):
-        """A page's term links changed: the glossary's lists of uses must be redrawn."""
-        return _glossary_outdated(app, env, added, changed, removed)
-
-
-_glossary_outdated = rebuild_on_any_change(lambda app, env: app.config.glossary_docnames)
-
 
 def resolve(app, doctree, fromdocname):
     """Give term links their definition as hover text; list each term's uses in the glossary."""
@@ -290,7 +281,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("glossary_docnames", ["glossary"], "env")
     app.connect("builder-inited", init_env)
     app.add_env_collector(GlossaryCollector)
+    # A page's term links changed: the glossary's lists of uses must be redrawn.
+    rewrite_on_any_change(app, lambda app, env: app.config.glossary_docnames)
     app.connect("env-updated", scan_mentions)
     app.connect("env-check-consistency", check_usage)
     app.connect("doctree-resolved", resolve)
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
