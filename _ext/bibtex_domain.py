@@ -17,6 +17,7 @@ this extension get it, and upstream's class is left as it is.
 
 from __future__ import annotations
 
+import ast
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -27,7 +28,9 @@ from sphinx.util import logging
 # Upstream internal (sphinxcontrib-bibtex 2.7.0, domain.py): evaluates a
 # bibliography's :filter: expression for one entry. Its signature and results
 # are pinned by tests/test_contracts.py::test_bibtex_filter_visitor.
+from sphinxcontrib.bibtex.directives import BibliographyKey
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
+from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
 
 from _ext.citation_styles import BookStyle
 
@@ -110,9 +113,40 @@ class BookBibtexDomain(BibtexDomain):
                 yield target.key
 
 
+# A page's own reference list, ``:filter: docname in docnames``, can only ever show the works
+# that page cites (or lists by key): re-reading the page is what changes them.
+OWN_LIST = ast.dump(ast.parse("docname in docnames"))
+
+
+def prune_citation_nodes(app: Sphinx, doctree: Any) -> None:
+    """Keep, for a page's own reference list, the anchors of the works it can show.
+
+    sphinxcontrib-bibtex makes, for every reference list, an anchor node for every entry
+    of the bibliography (directives.py, BibliographyDirective.run, 2.7.0) and keeps them
+    all in the environment: works x pages nodes, most of the environment's size and of
+    the build's memory. The ids are made on read and are unchanged; only the anchors a
+    list can never use are dropped. Guarded by tests/test_contracts.py.
+    """
+    env = app.env
+    domain = env.get_domain("cite")
+    cited = set()
+    for ref in reversed(domain.citation_refs):  # this page's citations were noted last
+        if ref.docname != env.docname:
+            break
+        cited.update(target.key for target in ref.targets)
+    for node in doctree.findall(bibliography_node):
+        bibliography = domain.bibliographies.get(BibliographyKey(docname=env.docname, id_=node["ids"][0]))
+        if bibliography is None or ast.dump(bibliography.filter_) != OWN_LIST:
+            continue
+        keep = cited | {bibliography.keyprefix + key for key in bibliography.keys}
+        for key in [k for k in bibliography.citation_nodes if k not in keep]:
+            del bibliography.citation_nodes[key]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Replace sphinxcontrib-bibtex's ``cite`` domain with the subclass, in this app only."""
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("_ext.citation_styles")
     app.add_domain(BookBibtexDomain, override=True)
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("doctree-read", prune_citation_nodes)
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
