@@ -36,6 +36,37 @@ def read_project_conf():
         sys.path[:] = saved
 
 
+def save(results, real_book, sizes, started, load_before):
+    """Write the results so far (after each size: a run cut short keeps what it measured)."""
+    done = {size: r for size, r in results.items() if "browser" in r.get("baseline", {})}
+    rows = targets(done, real_book)
+    command = " ".join(
+        [os.path.relpath(sys.executable, ROOT), os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]]
+    )
+    report = {
+        "date": started.isoformat(timespec="seconds"),
+        "command": command,
+        "seconds": round((datetime.datetime.now() - started).total_seconds()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_1_5_15min": {"before": load_before, "after": os.getloadavg()},
+            "chromium": next(iter(done.values()))["project"]["browser"]["chromium"] if done else None,
+        },
+        "note": "One run on a shared machine (%s CPUs): compare ratios, not absolute times." % os.cpu_count()
+        + ("" if len(done) == len(sizes) else " Sizes measured so far: %s." % ", ".join(done)),
+        "sizes": sizes,
+        "results": done,
+        "real_book": real_book,
+        "targets": rows,
+    }
+    validate(report)  # against SCHEMA: a results file that breaks it is never written
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return rows
+
+
 def main():
     """Measure every size (project and baseline), write the results file and the README's tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -75,6 +106,10 @@ def main():
 
     conf = read_project_conf()
     started, load_before = datetime.datetime.now(), os.getloadavg()
+    real_book = None
+    if args.real_book != "none" and (Path(args.real_book) / "index.html").exists():
+        log("the real book's pages, weighed in Chromium (%s)" % args.real_book)
+        real_book = real_book_weights(Path(args.real_book))
     tmp = Path(tempfile.mkdtemp(prefix="book-bench-"))
     log("working in %s" % tmp)
     results = {}
@@ -105,38 +140,12 @@ def main():
                     shutil.rmtree(src)
                     shutil.rmtree(out)
                     shutil.rmtree(doctrees_of(out), ignore_errors=True)
+            save(results, real_book, sizes, started, load_before)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    real_book = None
-    if args.real_book != "none" and (Path(args.real_book) / "index.html").exists():
-        log("the real book's pages, weighed in Chromium (%s)" % args.real_book)
-        real_book = real_book_weights(Path(args.real_book))
-    rows = targets(results, real_book)
-    command = " ".join(
-        [os.path.relpath(sys.executable, ROOT), os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]]
-    )
-    report = {
-        "date": started.isoformat(timespec="seconds"),
-        "command": command,
-        "seconds": round((datetime.datetime.now() - started).total_seconds()),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_average_1_5_15min": {"before": load_before, "after": os.getloadavg()},
-            "chromium": next(iter(results.values()))["project"]["browser"]["chromium"] if results else None,
-        },
-        "note": "One run on a shared machine (%s CPUs): compare ratios, not absolute times." % os.cpu_count(),
-        "sizes": sizes,
-        "results": results,
-        "real_book": real_book,
-        "targets": rows,
-    }
-    validate(report)  # against SCHEMA: a results file that breaks it is never written
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    rows = save(results, real_book, sizes, started, load_before)
     print(table(results))
     print()
     print(target_table(rows))
