@@ -63,6 +63,7 @@ extensions = [
     "_ext.content_policy",
     "_ext.csp",
     "_ext.css_trim",
+    "_ext.dependants",
     "_ext.drafts",
     "_ext.exports",
     "_ext.figures",
@@ -81,6 +82,7 @@ extensions = [
     "_ext.previews",
     "_ext.publishing",
     "_ext.search",
+    "_ext.small_reads",
     "_ext.tagged_pages",
 ]
 nitpicky = True

@@ -17,6 +17,7 @@ this extension get it, and upstream's class is left as it is.
 
 from __future__ import annotations
 
+import ast
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -27,7 +28,9 @@ from sphinx.util import logging
 # Upstream internal (sphinxcontrib-bibtex 2.7.0, domain.py): evaluates a
 # bibliography's :filter: expression for one entry. Its signature and results
 # are pinned by tests/test_contracts.py::test_bibtex_filter_visitor.
+from sphinxcontrib.bibtex.directives import BibliographyKey
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
+from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
 
 from _ext.citation_styles import BookStyle
 
@@ -38,6 +41,7 @@ class BookBibtexDomain(BibtexDomain):
     """BibtexDomain whose per-build bookkeeping is linear in the number of pages."""
 
     _citing: dict[str, set[str]] | None = None
+    _position: dict[str, int] | None = None
 
     def citing_documents(self) -> dict[str, set[str]]:
         """{citation key: names of the documents that cite it}."""
@@ -54,10 +58,11 @@ class BookBibtexDomain(BibtexDomain):
         BookStyle.formatted.clear()  # the bibliography may have changed since the last build
         self._citing = None
         self._citing = self.citing_documents()
+        self._position = None
         try:
             return super().env_updated()
         finally:
-            self._citing = None  # citation_refs change with the next read
+            self._citing = self._position = None  # citation_refs change with the next read
 
     # Copied from upstream's BibtexDomain.get_filtered_entries (2.7.0); the only change
     # is that cited_docnames comes from the index instead of a scan of every citation.
@@ -84,6 +89,22 @@ class BookBibtexDomain(BibtexDomain):
             if success or entry.key in bibliography.keys:
                 yield key, entry
 
+    # Upstream's get_sorted_entries walks every citation of the book for each reference
+    # list; the same order (cited keys by first citation, then the rest in file order)
+    # comes from one position table per build and a stable sort.
+    def get_sorted_entries(self, bibliography_key: Any, docnames: list[str]) -> Iterator[tuple[str, Any]]:
+        """Filtered entries sorted by citation order, then in the order of the bibliography files."""
+        position = self._position
+        if position is None:
+            position = {}
+            for key in self.get_all_cited_keys(docnames):
+                position.setdefault(key, len(position))
+            if self._citing is not None:  # within env_updated: the citations stay as they are
+                self._position = position
+        last = len(position)
+        entries = list(self.get_filtered_entries(bibliography_key))
+        return iter(sorted(entries, key=lambda item: position.get(item[0], last)))
+
     def get_all_cited_keys(self, docnames: list[str]) -> Iterator[str]:
         """Every cited key, by document order then citation order (a position table, not list.index)."""
         position = {doc: n for n, doc in enumerate(docnames)}
@@ -92,9 +113,40 @@ class BookBibtexDomain(BibtexDomain):
                 yield target.key
 
 
+# A page's own reference list, ``:filter: docname in docnames``, can only ever show the works
+# that page cites (or lists by key): re-reading the page is what changes them.
+OWN_LIST = ast.dump(ast.parse("docname in docnames"))
+
+
+def prune_citation_nodes(app: Sphinx, doctree: Any) -> None:
+    """Keep, for a page's own reference list, the anchors of the works it can show.
+
+    sphinxcontrib-bibtex makes, for every reference list, an anchor node for every entry
+    of the bibliography (directives.py, BibliographyDirective.run, 2.7.0) and keeps them
+    all in the environment: works x pages nodes, most of the environment's size and of
+    the build's memory. The ids are made on read and are unchanged; only the anchors a
+    list can never use are dropped. Guarded by tests/test_contracts.py.
+    """
+    env = app.env
+    domain = env.get_domain("cite")
+    cited = set()
+    for ref in reversed(domain.citation_refs):  # this page's citations were noted last
+        if ref.docname != env.docname:
+            break
+        cited.update(target.key for target in ref.targets)
+    for node in doctree.findall(bibliography_node):
+        bibliography = domain.bibliographies.get(BibliographyKey(docname=env.docname, id_=node["ids"][0]))
+        if bibliography is None or ast.dump(bibliography.filter_) != OWN_LIST:
+            continue
+        keep = cited | {bibliography.keyprefix + key for key in bibliography.keys}
+        for key in [k for k in bibliography.citation_nodes if k not in keep]:
+            del bibliography.citation_nodes[key]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Replace sphinxcontrib-bibtex's ``cite`` domain with the subclass, in this app only."""
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("_ext.citation_styles")
     app.add_domain(BookBibtexDomain, override=True)
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("doctree-read", prune_citation_nodes)
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

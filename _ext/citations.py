@@ -19,7 +19,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from _ext.shared import page_links, rebuild_on_any_change
+from _ext.shared import page_links, rewrite_on_any_change
 
 
 def add_cited_in(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
@@ -44,5 +44,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("_ext.bibtex_domain")
     app.add_config_value("bibliography_docnames", ["bibliography"], "env")
     app.connect("doctree-resolved", add_cited_in)
-    app.connect("env-get-outdated", rebuild_on_any_change(lambda app, env: app.config.bibliography_docnames))
+    rewrite_on_any_change(app, lambda app, env: app.config.bibliography_docnames)
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

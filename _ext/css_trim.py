@@ -55,7 +55,7 @@ NOT = re.compile(r":not\(", re.IGNORECASE)
 def used_words(app: Sphinx) -> set[str]:
     """Every class name in the built pages and every word in the site's scripts."""
     words = set()
-    for _page, classes in class_attributes(app.outdir):
+    for _page, classes in class_attributes(app.outdir, app.doctreedir):
         words.update(classes.split())
     for script in Path(app.outdir).rglob("*.js"):
         if script.name != "searchindex.js":

@@ -14,6 +14,7 @@ All three are written after the pages, from the resolved doctrees, sorted and da
 the content (never the clock), so that a rebuild writes the same bytes.
 """
 
+import pickle
 import uuid
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -25,7 +26,12 @@ from _ext.page_endings import page_date
 
 
 def reading_order(env, root):
-    """[(part caption, docname)] in the order of the table of contents, depth first."""
+    """[(part caption, docname)] in the order of the table of contents, depth first.
+
+    Only the root page's doctree is read (for its toctrees' captions); below it, the
+    environment's record of each page's toctree entries gives the order, so that a
+    rebuild does not load every page.
+    """
     order, seen = [], set()
 
     def visit(docname, caption):
@@ -33,9 +39,12 @@ def reading_order(env, root):
             return
         seen.add(docname)
         order.append((caption, docname))
-        for toctree in env.get_doctree(docname).findall(addnodes.toctree):
-            for _title, child in toctree["entries"]:
-                visit(child, caption if docname != root else (toctree.get("caption") or ""))
+        if docname == root:
+            for toctree in env.get_doctree(docname).findall(addnodes.toctree):
+                for child in toctree["includefiles"]:
+                    visit(child, toctree.get("caption") or "")
+        for child in env.toctree_includes.get(docname, ()):
+            visit(child, caption)
 
     visit(root, "")
     for docname in sorted(env.all_docs):  # pages outside any toctree still count
@@ -176,8 +185,10 @@ def block(node, depth):
     return [text, ""] if text else []
 
 
-def page_markdown(app, docname):
-    doctree = app.env.get_and_resolve_doctree(docname, app.builder)
+def page_markdown(app, docname, doctree=None):
+    """A page's text as Markdown, from its resolved doctree."""
+    if doctree is None:
+        doctree = app.env.get_and_resolve_doctree(docname, app.builder)
     lines = []
     for child in doctree.children:
         lines += block(child, 1)
@@ -187,14 +198,45 @@ def page_markdown(app, docname):
     return text.strip() + "\n"
 
 
+# Each page's Markdown is taken from the resolved doctree the HTML builder writes (the
+# last handler of doctree-resolved), kept between builds in a file beside the doctrees, so
+# that a rebuild converts only the pages it writes: a page whose resolved content changes
+# is rewritten by Sphinx, and its Markdown with it.
+MARKDOWN_CACHE = "exports-markdown.pickle"
+LAST = 10_000  # doctree-resolved priority: after every other handler has changed the tree
+
+
+def note_markdown(app, doctree, docname):
+    """Convert a page to Markdown as it is written."""
+    if app.builder.format == "html":
+        if not hasattr(app, "_exports_markdown"):
+            app._exports_markdown = {}
+        app._exports_markdown[docname] = page_markdown(app, docname, doctree)
+
+
+def page_markdowns(app, order):
+    """{docname: Markdown} for every page in order: this build's, the last builds', or converted now."""
+    cache = Path(app.doctreedir) / MARKDOWN_CACHE
+    try:
+        known = pickle.loads(cache.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        known = {}
+    known.update(getattr(app, "_exports_markdown", {}))
+    app._exports_markdown = {}
+    pages = {d: known[d] if d in known else page_markdown(app, d) for _caption, d in order}
+    cache.write_bytes(pickle.dumps(pages, pickle.HIGHEST_PROTOCOL))
+    return pages
+
+
 def write_llms_full(app, order):
+    markdown = page_markdowns(app, order)
     parts = [
         f"# {app.config.project}: the full text\n",
         "Every page of the book as Markdown, in reading order. Each page starts with a line giving "
         "its address.\n",
     ]
     for _caption, docname in order:
-        parts.append(f"\n---\n\nPage: {url(app, docname)}\n\n" + page_markdown(app, docname))
+        parts.append(f"\n---\n\nPage: {url(app, docname)}\n\n" + markdown[docname])
     (Path(app.outdir) / "llms-full.txt").write_text("".join(parts), encoding="utf-8")
 
 
@@ -306,5 +348,6 @@ def setup(app):
     app.add_role("site-file", site_file_role)
     app.connect("html-page-context", add_feed_link)
     app.setup_extension("_ext.page_endings")
+    app.connect("doctree-resolved", note_markdown, priority=LAST)
     app.connect("build-finished", write_exports)
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,10 +6,10 @@
   A term that no page outside the glossary uses is reported too.
 * Each glossary entry lists the pages that use it, each with the sentence
   around its link (as "Linked from" does, ``_ext/backlinks.py``), computed at
-  build time; the glossary is rebuilt whenever a page changes.
+  build time; the glossary is written again whenever a page changes.
 * A link to a term carries the term's definition as its hover text.
-* Editing the glossary rebuilds the pages that link a term, since they show
-  its definitions.
+* Editing a definition rewrites the pages that link the term, and no others
+  (dependants.py).
 
 The environment keeps, per page, the terms it links with the sentence around
 the first link to each (``glossary_links_by_doc``, for "Used in"), and the first
@@ -30,7 +30,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from _ext.backlinks import MAX_CONTEXTS, context_item, fill, sentence_around
-from _ext.shared import page_link, page_links, rebuild_on_any_change
+from _ext.shared import page_link, page_links, rewrite_on_any_change
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +131,7 @@ def collect(app, doctree):
             linked.setdefault(_norm(xref["reftarget"]), sentence_around(xref))
     env.glossary_links_by_doc[docname] = linked
     env.glossary_unscanned.add(docname)
+    # Its hover texts show definitions: dependants.py writes it again when one it links changes.
 
 
 def _all_entries(env):
@@ -247,20 +248,6 @@ class GlossaryCollector(EnvironmentCollector):
         """See merge()."""
         merge(app, env, docnames, other)
 
-    def get_outdated_docs(self, app, env, added, changed, removed):
-        """A page's term links changed: the glossary's lists of uses must be redrawn. The
-        glossary changed: the pages that link a term show its definitions as hover texts.
-
-        The second is not a file dependency (``note_dependency``), which would make every
-        page's "last updated" date that of the glossary (``_ext/last_updated.py``)."""
-        outdated = set(_glossary_outdated(app, env, added, changed, removed))
-        if set(app.config.glossary_docnames) & (added | changed | removed):
-            outdated |= {doc for doc, linked in env.glossary_links_by_doc.items() if linked}
-        return sorted(doc for doc in outdated if doc in env.found_docs and doc not in changed)
-
-
-_glossary_outdated = rebuild_on_any_change(lambda app, env: app.config.glossary_docnames)
-
 
 def resolve(app, doctree, fromdocname):
     """Give term links their definition as hover text; list each term's uses in the glossary."""
@@ -311,7 +298,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("glossary_docnames", ["glossary"], "env")
     app.connect("builder-inited", init_env)
     app.add_env_collector(GlossaryCollector)
+    # A page's term links changed: the glossary's lists of uses must be redrawn.
+    rewrite_on_any_change(app, lambda app, env: app.config.glossary_docnames)
     app.connect("env-updated", scan_mentions)
     app.connect("env-check-consistency", check_usage)
     app.connect("doctree-resolved", resolve)
-    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -112,10 +112,10 @@ def _find(segment, name):
     return (int(match.group(1)), int(match.group(2)), match.group(3)) if match else None
 
 
-def used_icons(outdir: str | Path) -> dict[tuple[str, str], str]:
+def used_icons(outdir: str | Path, cache_dir: str | Path | None = None) -> dict[tuple[str, str], str]:
     """{(pack, name): first page using it} for every Font Awesome icon class in the built pages."""
     used: dict[tuple[str, str], str] = {}
-    for page, classes in class_attributes(outdir):
+    for page, classes in class_attributes(outdir, cache_dir):
         names = classes.split()
         pack = next((PACKS[c] for c in names if c in PACKS), "fas")
         for c in names:
@@ -133,7 +133,7 @@ def write_subset(app: Sphinx, exception: Exception | None) -> None:
         return
     segments = _pack_segments(LIBRARY.read_text(encoding="utf-8"))
     icons = {}
-    for (pack, name), page in sorted(used_icons(app.outdir).items()):
+    for (pack, name), page in sorted(used_icons(app.outdir, app.doctreedir).items()):
         found = _find(segments.get(pack, ""), name)
         if found:
             icons["%s:%s" % (pack, name)] = list(found)

@@ -4,11 +4,13 @@
   bibliography ("Cited in"), the glossary ("Used in") and the ``tagged-pages``
   directive draw.
 * ``rebuild_on_any_change``: an ``env-get-outdated`` handler for pages that
-  list other pages and must be redrawn whenever any page changes.
+  list other pages and must be read again whenever any page changes;
+  ``rewrite_on_any_change``: the same for pages that need only be written again.
+* ``class_attributes``: every class attribute of every built HTML page, for the
+  post-build passes (icons.py and css_trim.py); only the pages written since the
+  last build are read.
 * ``keep_per_document``: per-document stores on the environment, created,
   purged and merged as Sphinx's own collectors do.
-* ``class_attributes``: every class attribute of every built HTML page, read
-  once per build for the post-build passes (icons.py and css_trim.py).
 * Event priorities with names, for the few handlers that must run after
   another extension's handler of the same event.
 """
@@ -16,6 +18,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -69,26 +72,79 @@ def rebuild_on_any_change(docnames: Callable[[Sphinx, BuildEnvironment], Iterabl
     return outdated
 
 
-def class_attributes(outdir: str | Path) -> list[tuple[str, str]]:
-    """(page, value) for every class attribute in every built HTML page of ``outdir``.
+def rewrite_on_any_change(app: Sphinx, docnames: Callable[[Sphinx, BuildEnvironment], Iterable[str]]) -> None:
+    """When any page is added, changed or removed, write the pages ``docnames(app, env)``
+    names again, without reading them again.
 
-    ``page`` is the page's path relative to ``outdir``. Read once for the pages as
-    they are: the answer is remembered for as long as no page is written again (the
-    key is each page's size and modification time), so the two post-build passes
-    share one read and no state is kept on the application.
+    For pages whose lists of other pages (cited in, used in, tagged) are drawn when the
+    page is written (``doctree-resolved``) from what the environment holds: re-reading
+    them would add nothing, and reading more than a few pages makes Sphinx read in
+    parallel, which sends the whole environment back from each worker.
     """
-    pages = sorted(Path(outdir).rglob("*.html"))
-    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in pages)
-    return _read_class_attributes(str(outdir), stamp)
+    pending: set[str] = set()
+
+    def note(
+        app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+    ) -> list[str]:
+        if added or changed or removed:
+            pending.update(docnames(app, env))
+        return []
+
+    def rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+        found = sorted(d for d in pending if d in env.all_docs)
+        pending.clear()
+        return found
+
+    app.connect("env-get-outdated", note)
+    app.connect("env-updated", rewrite)
+
+
+def class_attributes(outdir: str | Path, cache_dir: str | Path | None = None) -> list[tuple[str, str]]:
+    """(page, value) for every distinct class attribute of every built HTML page of ``outdir``.
+
+    ``page`` is the page's path relative to ``outdir``; pages come in sorted order, each
+    page's values once, in sorted order. Only pages written since the last call are read:
+    each page's values are kept with its size and modification time, in memory and, when
+    ``cache_dir`` is given (the build's doctree folder), in a file there, so that a rebuild
+    after a one-page edit reads that page and not the book. The answer is the same as
+    reading every page.
+    """
+    outdir = Path(outdir)
+    pages = sorted(outdir.rglob("*.html"))
+    stamp = tuple((p.relative_to(outdir).as_posix(), *_stat(p)) for p in pages)
+    return _class_attributes(str(outdir), str(cache_dir) if cache_dir else None, stamp)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
+
+
+CLASS_CACHE = "class-scan.json"  # in the doctree folder: {page: [mtime_ns, size, [values]]}
 
 
 @functools.lru_cache(maxsize=1)
-def _read_class_attributes(outdir: str, stamp: tuple[tuple[str, int, int], ...]) -> list[tuple[str, str]]:
-    return [
-        (Path(path).relative_to(outdir).as_posix(), value)
-        for path, _, _ in stamp
-        for value in CLASS_ATTR.findall(Path(path).read_text(encoding="utf-8"))
-    ]
+def _class_attributes(
+    outdir: str, cache_dir: str | None, stamp: tuple[tuple[str, int, int], ...]
+) -> list[tuple[str, str]]:
+    cache_file = Path(cache_dir) / CLASS_CACHE if cache_dir else None
+    known = {}
+    if cache_file is not None:
+        try:
+            known = json.loads(cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+    scanned = {}
+    for page, mtime, size in stamp:
+        entry = known.get(page)
+        if not (isinstance(entry, list) and entry[:2] == [mtime, size]):
+            text = (Path(outdir) / page).read_text(encoding="utf-8")
+            entry = [mtime, size, sorted(set(CLASS_ATTR.findall(text)))]
+        scanned[page] = entry
+    if cache_file is not None and scanned != known:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps(scanned, sort_keys=True), encoding="utf-8")
+    return [(page, value) for page, entry in scanned.items() for value in entry[2]]
 
 
 def keep_per_document(app: Sphinx, **stores: type) -> None:

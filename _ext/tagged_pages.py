@@ -17,7 +17,7 @@ from sphinx.domains import Domain
 from sphinx.util.docutils import SphinxDirective
 
 from _ext.page_metadata import front_matter
-from _ext.shared import page_link, rebuild_on_any_change
+from _ext.shared import page_link, rewrite_on_any_change
 
 
 class tagged_pages(nodes.General, nodes.Element):
@@ -91,5 +91,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(TaggedPagesDomain)
     app.add_directive("tagged-pages", TaggedPagesDirective)
     app.connect("doctree-resolved", fill)
-    app.connect("env-get-outdated", rebuild_on_any_change(lambda app, env: env.get_domain("tagged").docs))
+    rewrite_on_any_change(app, lambda app, env: env.get_domain("tagged").docs)
     return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

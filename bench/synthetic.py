@@ -15,9 +15,7 @@ import statistics
 from tools.devtools import ROOT
 
 # changes to the configuration or the extensions are measured as they are).
-PROJECT_FILES = ["conf.py", "_ext", "_static", "_templates"]
-# The project's build options (Makefile: SPHINXOPTS).
-BUILD_OPTIONS = ["-b", "html", "-n", "-W", "--keep-going", "-j", "auto"]
+PROJECT_FILES = ["conf.py", "pyproject.toml", "_ext", "_static", "_templates"]
 
 SEED = 2024
 N_TERMS = 100  # glossary terms (fewer for books too small to link them all)
@@ -26,7 +24,6 @@ WORDS_PER_PAGE = 1500  # intro 110, summary 60, margin note 40, the rest in twel
 LINKS_PER_PAGE = 5  # {ref}s, {cite:p}s and {term}s each
 CHAPTER_SIZE = 25  # content pages per chapter (a chapter page introduces them, as essays/index does)
 QUERY = "policy"  # the search word; a common word of the synthetic prose, found on most pages
-SEARCH_RUNS = 3  # search timings per book; the median is reported
 CONTENT_PAGE = "pages/page-0002"  # the page weighed in the browser
 EDITED_PAGE = "pages/page-0001"  # the page edited for the one-page rebuild
 PAGE_MARKER, BIB_MARKER, TERM_MARKER = "pageeditmark", "bibeditmark", "glosseditmark"
@@ -231,7 +228,8 @@ def make_book(n_pages, conf, seed):
     prose = Prose(rng, words, cum)
     n_terms = min(N_TERMS, LINKS_PER_PAGE * n_pages)
     terms = make_terms(random.Random(seed + 1), n_terms, words)
-    bib, keys, bib_titles = make_bib(rng, prose, N_WORKS)
+    n_works = min(N_WORKS, LINKS_PER_PAGE * n_pages)  # every work is cited (bib_checks.py)
+    bib, keys, bib_titles = make_bib(rng, prose, n_works)
     tags = list(conf["page_metadata_tags"])
     source_patterns = conf.get("page_metadata_source_pages", [])
     names = ["pages/page-%04d" % (i + 1) for i in range(n_pages)]
@@ -244,7 +242,10 @@ def make_book(n_pages, conf, seed):
             page_terms = [terms[(start + k) % n_terms] for k in range(LINKS_PER_PAGE)]
         else:
             page_terms = rng.sample(terms, LINKS_PER_PAGE)
-        page_keys = rng.sample(keys, LINKS_PER_PAGE)
+        if LINKS_PER_PAGE * i < n_works:  # the first pages cite every work once, in turn
+            page_keys = [keys[(LINKS_PER_PAGE * i + k) % n_works] for k in range(LINKS_PER_PAGE)]
+        else:
+            page_keys = rng.sample(keys, LINKS_PER_PAGE)
         others = [d for d in rng.sample(names, min(len(names), LINKS_PER_PAGE + 1)) if d != docname]
         inserts = (
             ["{term}`%s`" % t[0] for t in page_terms]
@@ -306,38 +307,27 @@ def make_book(n_pages, conf, seed):
                 "",
             ]
         )
-    files["index.md"] = "\n".join(
+    files["index.md"] = simple_page(
+        "The landing page of a synthetic book built by the benchmark.",
+        "home",
+        "Synthetic book",
         [
-            front_matter("The landing page of a synthetic book built by the benchmark.", []),
-            "(home)=",
-            "# Synthetic book",
-            "",
             "A synthetic book of %d pages, generated to measure the build." % n_pages,
-            "",
             ":::{toctree}\n:caption: Chapters\n:maxdepth: 2\n\n%s\n:::" % "\n".join(chapters),
-            "",
             ":::{toctree}\n:caption: Reference\n:maxdepth: 1\n\ntopics\nglossary\nbibliography\n:::",
-            "",
-        ]
+        ],
     )
-    files["topics.md"] = "\n".join(
-        [
-            front_matter("Every synthetic page listed under each of its topics.", []),
-            "(topics)=",
-            "# Topics",
-            "",
-        ]
-        + ["## %s\n\n:::{tagged-pages} %s\n:::\n" % (tag, tag) for tag in tags]
+    files["topics.md"] = simple_page(
+        "Every synthetic page listed under each of its topics.",
+        "topics",
+        "Topics",
+        ["## %s\n\n:::{tagged-pages} %s\n:::" % (tag, tag) for tag in tags],
     )
-    files["bibliography.md"] = "\n".join(
-        [
-            front_matter("Every work the synthetic pages cite, with where it is cited.", []),
-            "(bibliography)=",
-            "# Bibliography",
-            "",
-            ":::{bibliography}\n:::",
-            "",
-        ]
+    files["bibliography.md"] = simple_page(
+        "Every work the synthetic pages cite, with where it is cited.",
+        "bibliography",
+        "Bibliography",
+        [":::{bibliography}\n:::"],
     )
 
     edited_key = max(cited_by, key=lambda k: len(cited_by[k]))
@@ -345,16 +335,31 @@ def make_book(n_pages, conf, seed):
     facts = {
         "pages": n_pages,
         "terms": n_terms,
-        "works": N_WORKS,
+        "works": n_works,
         "words_per_page": round(
             statistics.mean(len(re.findall(r"[A-Za-z]+", files[d + ".md"])) for d in names)
         ),
         "query": QUERY,
         "pages_with_query": with_query,
-        "bib_edit": {"key": edited_key, "old": bib_titles[edited_key], "pages": sorted(cited_by[edited_key])},
-        "term_edit": {"term": edited_term, "pages": sorted(linked_by[edited_term])},
+        # The pages that show the edited entry (hover text, reference list, the bibliography)
+        # or definition (hover text, the glossary itself): exactly these must be rewritten.
+        "bib_edit": {
+            "key": edited_key,
+            "old": bib_titles[edited_key],
+            "pages": sorted(
+                cited_by[edited_key]
+                + ["bibliography"]
+                + (["glossary"] if "`%s`" % edited_key in files["glossary.md"] else [])
+            ),
+        },
+        "term_edit": {"term": edited_term, "pages": sorted(linked_by[edited_term] + ["glossary"])},
     }
     return files, facts
+
+
+def simple_page(description, label, title, blocks):
+    """A page with front matter, a label, a title and blocks separated by blank lines."""
+    return "\n\n".join([front_matter(description, []) + "(%s)=\n# %s" % (label, title), *blocks]) + "\n"
 
 
 def make_glossary(rng, prose, terms, keys):

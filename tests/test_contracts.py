@@ -305,3 +305,24 @@ def test_font_awesome_bundle_has_the_icons():
         )
     missing = sorted(n for n in named if not any(icons._find(s, n) for s in segments.values()))
     assert named and not missing, missing
+
+
+def test_sphinx_chooses_parallel_reading_after_env_before_read_docs():
+    """_ext/small_reads.py sets app.parallel in env-before-read-docs; Sphinx must look after it."""
+    import inspect
+
+    from sphinx.builders import Builder
+
+    source = inspect.getsource(Builder.read)
+    assert source.index("'env-before-read-docs'") < source.index("self._app.parallel > 1")
+
+
+def test_bibtex_bibliography_notes_the_bib_files_and_anchors_every_entry_on_read():
+    """_ext/dependants.py drops the dependency the directive notes, and reads again on new keys."""
+    import inspect
+
+    from sphinxcontrib.bibtex.directives import BibliographyDirective
+
+    source = inspect.getsource(BibliographyDirective.run)
+    assert "env.note_dependency(str(bibfile))" in source
+    assert "for entry in domain.get_entries(bibfiles)" in source

@@ -102,3 +102,109 @@ def test_a_navigation_change_reaches_every_page(tmp_path):
         "new.html",
         "page.html",
     ]
+
+
+# -- Exactly the dependants, and the same bytes as a clean build --------------------------------
+
+OTHER = """---
+description: A page that cites a second work and uses a second term.
+tags: [safety]
+---
+
+(other)=
+# Other page
+
+A {term}`model card` describes a model, as {cite:t}`Mitchell2019cards` propose.
+
+## References
+
+:::{bibliography}
+:filter: docname in docnames
+:::
+"""
+MITCHELL = """
+@inproceedings{Mitchell2019cards,
+  author = {Mitchell, Margaret and Wu, Simone},
+  title = {Model Cards for Model Reporting},
+  booktitle = {Proceedings of the Conference on Fairness, Accountability, and Transparency},
+  year = {2019},
+  doi = {10.1145/3287560.3287596},
+  keywords = {paper},
+}
+"""
+MODEL_CARD = """model card
+  A short document that reports what a model is for and how it was evaluated.
+"""
+
+
+def two_works_two_terms(tmp_path):
+    """The tiny book with a second page that alone cites a second work and uses a second term."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "base", src)
+    (src / "page.md").write_text(PAGE)
+    (src / "other.md").write_text(OTHER)
+    (src / "references.bib").write_text((src / "references.bib").read_text() + MITCHELL)
+    glossary = src / "glossary.md"
+    glossary.write_text(glossary.read_text().replace("world.\n:::\n", "world.\n\n" + MODEL_CARD + ":::\n"))
+    index = src / "index.md"
+    index.write_text(index.read_text().replace("page\nglossary\n", "page\nother\nglossary\n"))
+    return src
+
+
+def written_by(src, out, edit):
+    """The pages (names without .html) a rebuild after edit() rewrites."""
+    before = {p: p.stat().st_mtime_ns for p in out.glob("*.html")}
+    edit()
+    build(src, out)
+    return sorted(p.stem for p in out.glob("*.html") if before.get(p) != p.stat().st_mtime_ns)
+
+
+def test_an_edited_entry_or_definition_rewrites_exactly_the_pages_that_show_it(tmp_path):
+    src, out = two_works_two_terms(tmp_path), tmp_path / "out"
+    build(src, out)
+    always = written_by(src, out, lambda: None)  # what every build writes (search, index of terms)
+    bib = src / "references.bib"
+
+    def edit_bib():
+        bib.write_text(bib.read_text().replace("Model Cards for Model Reporting", "Model Cards, Revised"))
+
+    # The work is cited and listed by other.md alone; Sphinx writes a page's parent in the
+    # table of contents (index) with it. Not page.md, which cites the other work.
+    assert sorted(set(written_by(src, out, edit_bib)) - set(always)) == ["index", "other"]
+    assert "model cards, revised" in page(out, "other").select_one(".bibtex-citation a")["title"].lower()
+    assert "scaling laws" in page(out).select_one(".bibtex-citation a")["title"].lower()
+
+    glossary = src / "glossary.md"
+
+    def edit_definition():
+        glossary.write_text(glossary.read_text().replace("A short document that", "A brief document that"))
+
+    assert sorted(set(written_by(src, out, edit_definition)) - set(always)) == ["glossary", "index", "other"]
+    assert page(out, "other").select_one("a:has(.std-term)")["title"].startswith("A brief document")
+
+
+def test_a_rebuild_after_a_new_icon_and_class_writes_what_a_clean_build_writes(tmp_path):
+    """The post-build passes (icon subset, stylesheet trim, Markdown export) read only the pages
+    a rebuild writes; what they write must still be byte for byte a clean build's."""
+    src, out, clean = two_works_two_terms(tmp_path), tmp_path / "out", tmp_path / "clean"
+    build(src, out)
+    icons = (out / "_static/scripts/fontawesome.js").read_text()
+    assert "fas:star" not in icons
+    # A star icon and a class the theme styles but no page used, on one page.
+    other = src / "other.md"
+    other.write_text(other.read_text() + "\nRated []{.fa-solid .fa-star} and [new]{.badge}.\n")
+    build(src, out)
+    build(src, clean)
+    assert "fas:star" in (out / "_static/scripts/fontawesome.js").read_text()
+    assert ".badge{" in (out / "_static/styles/pydata-sphinx-theme.css").read_text()
+    differ = [
+        str(p.relative_to(clean))
+        for p in sorted(clean.rglob("*"))
+        if p.is_file()
+        and p.name != ".buildinfo"
+        and (out / p.relative_to(clean)).read_bytes() != p.read_bytes()
+    ]
+    assert differ == []
+    assert sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()) == sorted(
+        p.relative_to(clean) for p in clean.rglob("*") if p.is_file()
+    )
