@@ -49,7 +49,17 @@ FOLDER = "searchindex"  # in the output folder, beside Sphinx's searchindex.js
 SHARD_BYTES = 16_000  # a shard stays under this size unless one key alone is larger
 CHUNK = 32  # descriptions per file
 # The keys of Sphinx's index (IndexBuilder.freeze(), Sphinx 9.0.4) that the shards are made from.
-SPHINX_KEYS = ("docnames", "titles", "terms", "titleterms", "alltitles", "indexentries", "objects", "objnames", "objtypes")
+SPHINX_KEYS = (
+    "docnames",
+    "titles",
+    "terms",
+    "titleterms",
+    "alltitles",
+    "indexentries",
+    "objects",
+    "objnames",
+    "objtypes",
+)
 # Words as search.js splits them (tokens()): runs of letters and digits, lower-cased.
 WORD = re.compile(r"[^\W_]+")
 
@@ -170,7 +180,11 @@ def shard_files(index: dict[str, Any], descriptions: dict[str, str]) -> dict[str
     sizes = {
         key: len(dumps(key))
         + len(dumps(parts))
-        + sum(len(dumps(index[part][text])) for part in ("alltitles", "indexentries") for text in parts.get(part, []))
+        + sum(
+            len(dumps(index[part][text]))
+            for part in ("alltitles", "indexentries")
+            for text in parts.get(part, [])
+        )
         for key, parts in entries.items()
     }
     shards = prefixes(sizes)

@@ -208,7 +208,9 @@ def dialog_search(page, url, query):
     field.wait_for(state="visible")
     field.press_sequentially(query)
     page.locator("#pst-search-dialog #search-results .search-summary").filter(has_text="found").wait_for()
-    return page.eval_on_selector_all("#pst-search-dialog #search-results ul.search li a", "els => els.map(e => e.href)")
+    return page.eval_on_selector_all(
+        "#pst-search-dialog #search-results ul.search li a", "els => els.map(e => e.href)"
+    )
 
 
 @browser_test
