@@ -58,7 +58,8 @@ def used_words(app: Sphinx) -> set[str]:
     for _page, classes in class_attributes(app.outdir, app.doctreedir):
         words.update(classes.split())
     for script in Path(app.outdir).rglob("*.js"):
-        if script.name != "searchindex.js":
+        # The search index (Sphinx's and its shards, _ext/search_shards.py) holds words, not classes.
+        if script.name != "searchindex.js" and script.relative_to(app.outdir).parts[0] != "searchindex":
             words.update(WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
     return words
 

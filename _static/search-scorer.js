@@ -1,13 +1,13 @@
 // Search ranking (html_search_scorer), on top of Sphinx's defaults:
-// - a page whose one-line description names a searched word ranks higher, since
-//   Sphinx's own scores tie for every page that merely mentions it;
+// - a page whose one-line description has a searched word (or a word it begins) ranks
+//   higher, since Sphinx's own scores tie for every page that merely mentions it; search.js
+//   counts those words per page from the index shards (window.BookSearch.boost);
 // - the bibliography, which names almost every person and work, ranks below the
 //   pages that discuss them.
 var Scorer = {
   score: (result) => {
     const [docname, , , , score] = result;
-    const description = ((window.BOOK_DESCRIPTIONS || {})[docname] || "").toLowerCase();
-    const boost = (window.BOOK_QUERY_TERMS || []).filter((t) => description.includes(t)).length * 8;
+    const boost = ((window.BookSearch && window.BookSearch.boost[docname]) || 0) * 8;
     return score + boost - (docname === "bibliography" ? 10 : 0);
   },
   objNameMatch: 11,

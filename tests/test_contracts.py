@@ -264,10 +264,11 @@ SEARCH_SHAPES = """() => {
 
 @pytest.mark.browser
 def test_search_functions_that_search_js_overrides(tiny_book, browser):
-    """Search._parseQuery, _performSearch, query, performSearch, stopPulse, output, title and status
-    (Sphinx 9.0.4's searchtools.js) have the shapes _static/search.js relies on."""
+    """Search._parseQuery, _performSearch, query, performSearch, setIndex, stopPulse, output, title and
+    status (Sphinx 9.0.4's searchtools.js) have the shapes _static/search.js relies on; _performSearch
+    reads the index search.js puts together for each query from Search._index."""
     source = (SPHINX_STATIC / "searchtools.js").read_text(encoding="utf-8")
-    for name in ("query", "_parseQuery", "_performSearch", "performSearch", "stopPulse"):
+    for name in ("query", "_parseQuery", "_performSearch", "performSearch", "stopPulse", "setIndex"):
         assert re.search(r"\n  %s: \(" % name, source), "searchtools.js lost Search.%s" % name
     with serve(tiny_book) as url:
         page = browser.new_page()
@@ -282,6 +283,46 @@ def test_search_functions_that_search_js_overrides(tiny_book, browser):
         "members": [True, True, True],
         "functions": ["function"] * 3,
     }, shapes
+
+
+def test_sphinx_search_index_shape(tiny_book):
+    """_ext/search_shards.py reads searchindex.js back with sphinx.search.js_index (Sphinx 9.0.4) and
+    splits the keys IndexBuilder.freeze() writes; their shapes are the ones it splits."""
+    from sphinx.search import js_index
+
+    from _ext.search_shards import SPHINX_KEYS, sphinx_index
+
+    text = (tiny_book / "searchindex.js").read_text(encoding="utf-8")
+    assert text.startswith(js_index.PREFIX) and js_index.PREFIX == "Search.setIndex("
+    index = sphinx_index(tiny_book)
+    assert set(SPHINX_KEYS) <= set(index)
+    assert len(index["docnames"]) == len(index["titles"]) >= 3
+    for part in ("terms", "titleterms"):
+        assert index[part] and all(
+            isinstance(pages, int) or all(isinstance(n, int) for n in pages) for pages in index[part].values()
+        ), part
+    assert all(
+        isinstance(n, int) and (anchor is None or isinstance(anchor, str))
+        for where in index["alltitles"].values()
+        for n, anchor in where
+    )
+    assert all(len(entry) == 3 for where in index["indexentries"].values() for entry in where)
+
+
+UPSTREAM_SEARCH_SCRIPTS = """{% block scripts -%}
+  {{ super() }}
+  <script src="{{ pathto('_static/searchtools.js', 1) }}"></script>
+  <script src="{{ pathto('_static/language_data.js', 1) }}"></script>
+  <script src="{{ pathto('searchindex.js', 1) }}"></script>
+{%- endblock scripts %}"""
+
+
+def test_theme_search_page_scripts_are_the_ones_copied():
+    """_templates/search.html copies the theme's search-page scripts block minus searchindex.js."""
+    page = (THEME / "search.html").read_text(encoding="utf-8")
+    assert UPSTREAM_SEARCH_SCRIPTS in page, (
+        "the theme's search page scripts changed: update _templates/search.html"
+    )
 
 
 # -- Font Awesome, as bundled by the theme ---------------------------------------------------------

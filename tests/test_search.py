@@ -1,10 +1,19 @@
-"""Search finds what a reader types: names, organisations, works, products, terms, numbers."""
+"""Search finds what a reader types: names, organisations, works, products, terms, numbers.
 
+The index is sharded (_ext/search_shards.py): a first query loads the manifest and the
+shards of its words, from a web server and from a copy opened from disk.
+"""
+
+import json
 from urllib.parse import quote
 
 import pytest
+from jsonschema import Draft202012Validator
 
-pytestmark = pytest.mark.browser
+from _ext.search_shards import read_script, shard_of, shards_for, tokens
+from tools.devtools import ROOT
+
+browser_test = pytest.mark.browser
 
 NEWS = "newsletter/import-ai-375/"
 # query -> a page that discusses it, expected among the first three results
@@ -65,12 +74,14 @@ def search_page(browser):
     context.close()
 
 
+@browser_test
 @pytest.mark.parametrize("query, expected", QUERIES)
 def test_query_finds_the_page_that_discusses_it(search_page, site, query, expected):
     found = results(search_page, site, query)
     assert expected in found[:3], (query, found[:5])
 
 
+@browser_test
 def test_results_show_descriptions_without_fetching_pages(browser, site):
     context = browser.new_context()
     page = context.new_page()
@@ -83,6 +94,7 @@ def test_results_show_descriptions_without_fetching_pages(browser, site):
     context.close()
 
 
+@browser_test
 def test_search_as_you_type_in_the_dialog(browser, site):
     context = browser.new_context()
     page = context.new_page()
@@ -104,11 +116,152 @@ def test_search_as_you_type_in_the_dialog(browser, site):
     context.close()
 
 
+@browser_test
 def test_search_index_is_not_loaded_until_a_reader_searches(browser, site):
     context = browser.new_context()
     page = context.new_page()
     requested = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(site + "/essays/open-source-ai.html", wait_until="networkidle")
-    assert not any("searchindex.js" in u for u in requested)
+    assert not any("searchindex" in u or "searchtools" in u for u in requested), requested
     context.close()
+
+
+# -- The sharded index -------------------------------------------------------------------------------
+
+
+def index_files(book):
+    """{file name: (callback, [JSON arguments])} of every file in the built searchindex/."""
+    folder = book.outdir / "searchindex"
+    return {p.name: read_script(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.js"))}
+
+
+def sphinx_index(book):
+    from sphinx.search import js_index
+
+    return js_index.loads((book.outdir / "searchindex.js").read_text(encoding="utf-8"))
+
+
+def schema(name):
+    return Draft202012Validator(json.loads((ROOT / "_data/schemas" / name).read_text(encoding="utf-8")))
+
+
+def test_every_index_file_matches_its_schema(book):
+    """manifest.js, shard-*.js and descriptions-*.js hand JSON that their schemas accept."""
+    files = index_files(book)
+    validators = {
+        "manifest": schema("search-manifest.schema.json"),
+        "shard": schema("search-shard.schema.json"),
+        "descriptions": schema("search-descriptions.schema.json"),
+    }
+    seen = set()
+    for name, (callback, args) in files.items():
+        seen.add(callback)
+        errors = [e.message for e in validators[callback].iter_errors(args[-1])]
+        assert errors == [], (name, errors[:3])
+    assert seen == set(validators), seen
+
+
+def test_shards_hold_all_of_sphinx_index(book):
+    """Every stem of Sphinx's searchindex.js is in the shard search.js looks in, with the same pages;
+    and every section title and index entry that has a word is there too."""
+    index = sphinx_index(book)
+    files = index_files(book)
+    manifest = files["manifest.js"][1][0]
+    assert manifest["docnames"] == index["docnames"] and manifest["titles"] == index["titles"]
+    shards = {prefix: whole for prefix, (_, whole) in manifest["shards"].items()}
+    by_prefix = {args[0]: args[1] for callback, args in files.values() if callback == "shard"}
+    for part in ("terms", "titleterms"):
+        for stem, pages in index[part].items():
+            shard = by_prefix[shard_of(stem, shards)]
+            assert shard["keys"][stem][part] == pages, (part, stem)
+    for part in ("alltitles", "indexentries"):
+        found = {text: where for shard in by_prefix.values() for text, where in shard[part].items()}
+        # A title with no word (Sphinx lists some as "") matches no query, in Sphinx as here.
+        expected = {text: [list(w) for w in where] for text, where in index[part].items() if tokens(text)}
+        assert found == expected, part
+
+
+def test_descriptions_are_in_their_chunks(book):
+    files = index_files(book)
+    manifest = files["manifest.js"][1][0]
+    n = manifest["docnames"].index("newsletter/import-ai-375/consciousness")
+    callback, (chunk, texts) = files["descriptions-%d.js" % (n // manifest["chunk"])]
+    assert callback == "descriptions" and chunk == n // manifest["chunk"]
+    source = (ROOT / "newsletter/import-ai-375/consciousness.md").read_text(encoding="utf-8")
+    description = next(line for line in source.splitlines() if line.startswith("description:"))
+    assert texts["newsletter/import-ai-375/consciousness"] == description.split(":", 1)[1].strip().strip('"')
+
+
+def expected_files(book, word):
+    """The index files a first query for one word needs: the manifest and the word's shards."""
+    manifest = index_files(book)["manifest.js"][1][0]
+    shards = {prefix: whole for prefix, (_, whole) in manifest["shards"].items()}
+    return {"manifest.js"} | {"shard-%s.js" % manifest["shards"][p][0] for p in shards_for(word, shards)}
+
+
+def dialog_search(page, url, query):
+    """Open url, open the search dialog, type query, wait for the complete result list; the links."""
+    page.goto(url)
+    page.keyboard.press("Control+k")
+    field = page.locator("#pst-search-dialog input[name=q]")
+    field.wait_for(state="visible")
+    field.press_sequentially(query)
+    page.locator("#pst-search-dialog #search-results .search-summary").filter(has_text="found").wait_for()
+    return page.eval_on_selector_all(
+        "#pst-search-dialog #search-results ul.search li a", "els => els.map(e => e.href)"
+    )
+
+
+@browser_test
+def test_first_query_downloads_only_the_manifest_and_its_shards(browser, site, book):
+    """A first query for "Shevlin" fetches the manifest, the shard of "shevlin" and the descriptions
+    of the results in view: a fraction of the index, never Sphinx's whole searchindex.js."""
+    context = browser.new_context()
+    page = context.new_page()
+    fetched = {}
+    page.on("requestfinished", lambda r: fetched.__setitem__(r.url, r.sizes()["responseBodySize"]))
+    hrefs = dialog_search(page, site + "/essays/open-source-ai.html", "Shevlin")
+    assert any(h.endswith("/newsletter/import-ai-375/consciousness.html") for h in hrefs), hrefs
+    page.locator("#pst-search-dialog .result-description").first.wait_for()
+    context.close()
+    index = {u.split("/searchindex/")[1]: size for u, size in fetched.items() if "/searchindex/" in u}
+    shards = {name for name in index if not name.startswith("descriptions-")}
+    assert shards == expected_files(book, "shevlin"), sorted(index)
+    assert not any(u.endswith("/searchindex.js") for u in fetched), sorted(fetched)
+    downloaded = sum(index.values())
+    whole = sum(p.stat().st_size for p in (book.outdir / "searchindex").glob("*.js"))
+    assert downloaded == sum((book.outdir / "searchindex" / n).stat().st_size for n in index)
+    assert downloaded < whole / 4, (downloaded, whole)
+
+
+@browser_test
+def test_search_works_from_a_copy_opened_from_disk(browser, book):
+    """From file:// (where Chromium blocks fetch()), the dialog and the search page both find "Shevlin"."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    hrefs = dialog_search(page, (book.outdir / "essays/open-source-ai.html").as_uri(), "Shevlin")
+    assert any(h.endswith("/newsletter/import-ai-375/consciousness.html") for h in hrefs), hrefs
+    found = results(page, (book.outdir).as_uri(), "Henry Shevlin")
+    assert NEWS + "consciousness" in found[:3], found
+    context.close()
+    assert errors == []
+
+
+@browser_test
+def test_search_page_runs_without_console_errors(browser, site):
+    """The search page loads its tools and shards and lists results with no error in the console."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append("failed: " + r.url))
+    page.on("response", lambda r: problems.append("%d: %s" % (r.status, r.url)) if r.status >= 400 else None)
+    found = results(page, site, "stochastic parrot")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert "glossary" in found[:3], found
+    assert problems == [], problems
