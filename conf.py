@@ -68,6 +68,7 @@ extensions = [
     "_ext.figures",
     "_ext.glossary_index",
     "_ext.graph",
+    "_ext.hover_text",
     "_ext.icons",
     "_ext.issue_button",
     "_ext.live_warnings",
