@@ -63,6 +63,7 @@ extensions = [
     "_ext.content_policy",
     "_ext.csp",
     "_ext.css_trim",
+    "_ext.css_slim",
     "_ext.drafts",
     "_ext.exports",
     "_ext.figures",

@@ -8,6 +8,9 @@
   (2 KB) runs the two menus and the back-to-top button it served, and the file is
   removed from the output, so that no page can load it and css_trim.py does not
   keep the stylesheet rules its words name (modals, toasts, carousels...).
+* A figure's image loads when the reader scrolls near it (``loading="lazy"``),
+  not with the page: a long page's charts cost nothing to a reader who does
+  not reach them.
 
 Sphinx and the theme add their scripts as render-blocking ``<script>`` tags:
 the browser stops drawing the page until each is fetched and run, which cost
@@ -60,6 +63,13 @@ def drop_unused_styles(context: dict[str, Any], doctree: nodes.document | None) 
         ]
 
 
+def lazy_figures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Let the browser fetch each figure's image only when it nears the screen."""
+    for figure in doctree.findall(nodes.figure):
+        for image in figure.findall(nodes.image):
+            image.setdefault("loading", "lazy")
+
+
 def adjust_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
@@ -89,5 +99,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_book_theme")
     app.add_js_file("theme-controls.js", defer="defer")
     app.connect("html-page-context", adjust_assets, priority=AFTER_THEME)
+    app.connect("doctree-resolved", lazy_figures)
     app.connect("build-finished", remove_unloaded, priority=AFTER_ICONS - 100)  # before css_trim.py
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
