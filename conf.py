@@ -74,6 +74,7 @@ extensions = [
     "_ext.issue_button",
     "_ext.live_warnings",
     "_ext.margin_notes",
+    "_ext.minify",
     "_ext.navigation",
     "_ext.overviews",
     "_ext.page_assets",

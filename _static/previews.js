@@ -3,7 +3,8 @@
 // without JavaScript, as a native tooltip); this script shows it at once, styled,
 // and to keyboard users too. The build writes each text once per page, on the first
 // link to its target (_ext/hover_text.py): later links to the same target take it
-// from there. No data is fetched: everything is already in the page.
+// from there; a citation, which has none, shows the entry of the page's reference
+// list it links to. No data is fetched: everything is already in the page.
 (function () {
   "use strict";
   var popover = null;
@@ -34,6 +35,18 @@
     if (link) link.removeAttribute("aria-describedby");
   }
 
+  // The reference a citation links to, as text: the entry's paragraphs, without its
+  // label and back-links.
+  function citationText(link) {
+    if (!link.closest(".bibtex-citation")) return "";
+    var href = link.getAttribute("href") || "";
+    var entry = href.charAt(0) === "#" && document.getElementById(decodeURIComponent(href.slice(1)));
+    if (!entry || !entry.classList.contains("citation")) return "";
+    return Array.prototype.map.call(entry.querySelectorAll(":scope > p"), function (p) {
+      return p.textContent.replace(/\s+/g, " ").trim();
+    }).join(" ");
+  }
+
   function init() {
     var texts = Object.create(null);
     var links = document.querySelectorAll(".bd-article a[href]");
@@ -47,7 +60,7 @@
     });
     links.forEach(function (link) {
       if (!link.hasAttribute("data-preview")) {
-        var text = texts[link.getAttribute("href")];
+        var text = texts[link.getAttribute("href")] || citationText(link);
         if (!text) return;
         link.setAttribute("data-preview", text);
       }
