@@ -1,16 +1,20 @@
-"""The book's own scripts and stylesheets, minified in the output.
+"""The book's own scripts and stylesheets, and Sphinx's, minified in the output.
 
 The files in ``_static/`` are written to be read: comments that say why, one
 statement a line. Readers download them on every page, where the comments and
-the indentation are a fifth to a third of each file (11 KB of a long page).
+the indentation are a fifth to a half of each file (15 KB of a long page).
 After the build, each of the book's own ``.js`` and ``.css`` files in the output
 is replaced by its minified form: rjsmin and rcssmin (both by André Malo), which
 remove only comments and whitespace, and so leave the code's meaning as it was.
 The sources in ``_static/`` stay as they are.
 
-Left alone: vendored files (``_static/vendor/``, already minified) and the
-theme's and Sphinx's files. Runs before css_trim.py reads the scripts, so words
-that appear only in a script's comments no longer keep stylesheet rules alive.
+Sphinx's own ``doctools.js``, ``sphinx_highlight.js`` and ``basic.css``, which
+every page loads unminified (Sphinx 9.0.4, themes/basic/static/), are minified
+the same way (rjsmin keeps their template literals as they are).
+Left alone: vendored files (``_static/vendor/``, already minified), the theme's
+files (shipped minified) and Sphinx's search tools. Runs before css_trim.py
+reads the scripts, so words that appear only in a script's comments no longer
+keep stylesheet rules alive.
 Sphinx copies ``html_static_path`` afresh at every build (``force=True``), and
 minifying a minified file changes nothing, so an incremental build is safe.
 """
@@ -28,6 +32,7 @@ from _ext.shared import AFTER_ICONS
 
 BEFORE_CSS_TRIM = AFTER_ICONS - 150  # build-finished: after icons.py, before css_trim.py reads the scripts
 MINIFIERS = {".js": rjsmin.jsmin, ".css": rcssmin.cssmin}
+SPHINX_FILES = ["doctools.js", "sphinx_highlight.js", "basic.css"]  # in the output's _static/
 
 
 def own_files(app: Sphinx) -> list[str]:
@@ -46,7 +51,7 @@ def minify(app: Sphinx, exception: Exception | None) -> None:
     """Replace the output copy of each of the book's scripts and stylesheets by its minified form."""
     if exception or app.builder.format != "html":
         return
-    for name in own_files(app):
+    for name in [*own_files(app), *SPHINX_FILES]:
         path = Path(app.outdir) / "_static" / name
         if path.exists():
             text = path.read_text(encoding="utf-8")

@@ -56,10 +56,11 @@
       link.setAttribute("data-preview", link.getAttribute("title"));
       link.removeAttribute("title");
       var href = link.getAttribute("href");
-      if (!(href in texts)) texts[href] = link.getAttribute("data-preview");
+      if (link.classList.contains("reference") && !(href in texts)) texts[href] = link.getAttribute("data-preview");
     });
     links.forEach(function (link) {
       if (!link.hasAttribute("data-preview")) {
+        if (!link.classList.contains("reference")) return;  // e.g. a heading's own "#" link
         var text = texts[link.getAttribute("href")] || citationText(link);
         if (!text) return;
         link.setAttribute("data-preview", text);
