@@ -41,17 +41,27 @@ def _rules(rules, keep):
     out = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            declarations = tinycss2.parse_declaration_list(rule.content, skip_whitespace=True, skip_comments=True)
+            declarations = tinycss2.parse_declaration_list(
+                rule.content, skip_whitespace=True, skip_comments=True
+            )
             kept = [
-                d for d in declarations if d.type != "declaration" or not d.name.startswith("--") or keep(d.name)
+                d
+                for d in declarations
+                if d.type != "declaration" or not d.name.startswith("--") or keep(d.name)
             ]
             if len(kept) == len(declarations):
                 out.append(tinycss2.serialize([rule]))
             elif kept:
-                body = ";".join(tinycss2.serialize([d]) for d in kept)
+                body = "".join(tinycss2.serialize([d]) for d in kept)  # each ends with its ";"
                 out.append("%s{%s}" % (tinycss2.serialize(rule.prelude).strip(), body))
-        elif rule.type == "at-rule" and rule.content is not None and rule.at_keyword in css_trim.GROUPING_AT_RULES:
-            inner = _rules(tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True), keep)
+        elif (
+            rule.type == "at-rule"
+            and rule.content is not None
+            and rule.at_keyword in css_trim.GROUPING_AT_RULES
+        ):
+            inner = _rules(
+                tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True), keep
+            )
             if inner:
                 out.append("@%s%s{%s}" % (rule.at_keyword, tinycss2.serialize(rule.prelude), "".join(inner)))
         elif rule.type == "at-rule":
@@ -66,7 +76,10 @@ def drop_unread_properties(sheets: dict[str, str], readers: str) -> dict[str, st
         read = named | {name for css in sheets.values() for name in VAR.findall(css)}
         new = {
             name: "".join(
-                _rules(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True), read.__contains__)
+                _rules(
+                    tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
+                    read.__contains__,
+                )
             )
             + "\n"
             for name, css in sheets.items()
@@ -83,12 +96,18 @@ def slim(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     basic = outdir / BASIC
     if basic.exists():
-        rules = tinycss2.parse_stylesheet(basic.read_text(encoding="utf-8"), skip_whitespace=True, skip_comments=True)
+        rules = tinycss2.parse_stylesheet(
+            basic.read_text(encoding="utf-8"), skip_whitespace=True, skip_comments=True
+        )
         basic.write_text("".join(css_trim._trim(rules, css_trim.used_words(app))) + "\n", encoding="utf-8")
     names = [name for name in WITH_PROPERTIES if (outdir / name).exists()]
     sheets = {name: (outdir / name).read_text(encoding="utf-8") for name in names}
     # Stylesheets left out of the cut (the book's own) still read properties, and so may scripts.
-    readers = [p.read_text(encoding="utf-8") for p in (outdir / "_static").rglob("*.css") if p.relative_to(outdir).as_posix() not in sheets]
+    readers = [
+        p.read_text(encoding="utf-8")
+        for p in (outdir / "_static").rglob("*.css")
+        if p.relative_to(outdir).as_posix() not in sheets
+    ]
     readers += [p.read_text(encoding="utf-8", errors="replace") for p in (outdir / "_static").rglob("*.js")]
     for name, css in drop_unread_properties(sheets, "\n".join(readers)).items():
         if css != sheets[name]:

@@ -35,14 +35,18 @@ MINIFIERS = {".js": rjsmin.jsmin, ".css": rcssmin.cssmin}
 SPHINX_FILES = ["doctools.js", "sphinx_highlight.js", "basic.css"]  # in the output's _static/
 
 
-def own_files(app: Sphinx) -> list[str]:
+def own_files(confdir: str | Path, static_path: list[str]) -> list[str]:
     """The book's static files that a minifier can shrink, relative to each static folder."""
     found = []
-    for folder in app.config.html_static_path:
-        root = Path(app.confdir) / folder
+    for folder in static_path:
+        root = Path(confdir) / folder
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root)
-            if path.suffix in MINIFIERS and "vendor" not in relative.parts and not path.name.endswith(".min.js"):
+            if (
+                path.suffix in MINIFIERS
+                and "vendor" not in relative.parts
+                and not path.name.endswith(".min.js")
+            ):
                 found.append(relative.as_posix())
     return found
 
@@ -51,7 +55,7 @@ def minify(app: Sphinx, exception: Exception | None) -> None:
     """Replace the output copy of each of the book's scripts and stylesheets by its minified form."""
     if exception or app.builder.format != "html":
         return
-    for name in [*own_files(app), *SPHINX_FILES]:
+    for name in [*own_files(app.confdir, app.config.html_static_path), *SPHINX_FILES]:
         path = Path(app.outdir) / "_static" / name
         if path.exists():
             text = path.read_text(encoding="utf-8")

@@ -45,7 +45,11 @@ DEFERRABLE = {"_static/doctools.js", "_static/sphinx_highlight.js", "_static/scr
 HIGHLIGHTED = (nodes.literal_block, nodes.doctest_block)
 # The theme's Bootstrap bundle and its companions, copied into the output by the theme
 # (pydata-sphinx-theme 0.20.0, static/scripts/); no page of the book loads them.
-UNLOADED = ["_static/scripts/bootstrap.js", "_static/scripts/bootstrap.js.map", "_static/scripts/bootstrap.js.LICENSE.txt"]
+UNLOADED = [
+    "_static/scripts/bootstrap.js",
+    "_static/scripts/bootstrap.js.map",
+    "_static/scripts/bootstrap.js.LICENSE.txt",
+]
 
 
 def has_highlighted_code(doctree: nodes.document | None) -> bool:

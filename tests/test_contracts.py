@@ -259,7 +259,7 @@ def test_theme_loads_bootstrap_only_where_the_book_drops_it():
     script ask more of Bootstrap, re-check _static/theme-controls.js."""
     macros = (THEME / "static" / "webpack-macros.html").read_text(encoding="utf-8")
     lines = [line for line in macros.splitlines() if "bootstrap.js" in line]
-    assert len(lines) == 2 and "rel=\"preload\"" in lines[0] and "<script defer" in lines[1], lines
+    assert len(lines) == 2 and 'rel="preload"' in lines[0] and "<script defer" in lines[1], lines
     layout = (THEME / "layout.html").read_text(encoding="utf-8")
     assert "_webpack.head_js_preload()" in re.search(r"block css %\}(.*?)endblock css", layout, re.S).group(1)
     assert "_webpack.body_post()" in re.search(r"block scripts_end %\}(.*?)endblock", layout, re.S).group(1)

@@ -43,7 +43,8 @@ def test_edits_to_shared_sources_reach_every_page_that_shows_them(tmp_path):
     shutil.copytree(ROOTS / "base", src)
     (src / "page.md").write_text(PAGE)
     build(src, out)
-    assert "scaling laws" in page(out).select_one("#references").get_text().lower()  # the citation's hover text
+    # The citation's hover text is its entry in the page's reference list.
+    assert "scaling laws" in page(out).select_one("#references").get_text().lower()
     assert page(out).select_one("a:has(.std-term)")["title"].startswith("Data made by a program")
 
     # A bibliography entry is edited: the citing page's hover text and reference list change.
