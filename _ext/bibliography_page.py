@@ -11,7 +11,11 @@ On the bibliography page (``bibliography_docnames``), each entry
   ``_ext/backlinks.py``), for the first five citing pages;
 * carries its own BibTeX in a collapsed block; ``_static/bibliography.js`` adds
   a download link to each, a filter box, and a link to the whole
-  ``references.bib``, which the HTML build copies beside the page.
+  ``references.bib``, which the HTML build copies beside the page. On the HTML
+  website the block's BibTeX is loaded when a reader first opens one (from
+  ``_static/bibtex-entries.js``, written beside the page's other files; a third
+  of the page's weight otherwise); without JavaScript the block links to the
+  whole ``references.bib``. The EPUB keeps each entry's BibTeX in its block.
 In every reference list, addresses and DOIs written in an entry's note become links.
 
 Everything happens on the resolved doctree, so the EPUB gets the same page
@@ -19,6 +23,8 @@ Everything happens on the resolved doctree, so the EPUB gets the same page
 citation style (``_ext/citations.py``) is untouched.
 """
 
+import json
+import posixpath
 import re
 import shutil
 from collections import defaultdict
@@ -145,10 +151,24 @@ def _raw_entries(srcdir, bibfiles):
     return raw
 
 
-def _bibtex_block(key, entry, raw):
-    source = raw.get(key) or BibliographyData(entries={key: entry}).to_string("bibtex").strip()
+BIBTEX_DATA = "_static/bibtex-entries.js"  # {key: BibTeX as written}, for bibliography.js
+
+
+def _lazy_bibtex(app):
+    """Whether the BibTeX blocks load their text on demand: the HTML website of a one-file bibliography."""
+    return app.builder.name == "html" and len(app.config.bibtex_bibfiles) == 1
+
+
+def _bibtex_block(key, entry, raw, bibfile_uri=None):
     block = details(summary="BibTeX", classes=["bibtex-source"])
     block["data-key"] = key
+    if bibfile_uri and key in raw:
+        para = nodes.paragraph(classes=["bibtex-elsewhere"])
+        para += nodes.Text("In ")
+        para += nodes.reference("", posixpath.basename(bibfile_uri), refuri=bibfile_uri)
+        block += para
+        return block
+    source = raw.get(key) or BibliographyData(entries={key: entry}).to_string("bibtex").strip()
     block += nodes.literal_block(source, source, language="text", classes=["bibtex-entry"])
     return block
 
@@ -217,6 +237,11 @@ def improve_reference_lists(app, doctree, fromdocname):
             for target in ref.targets:
                 places[target.key][ref.docname].append(ref.citation_ref_id)
     lists, raw = [], _raw_entries(app.srcdir, app.config.bibtex_bibfiles)
+    bibfile_uri = None
+    if _lazy_bibtex(app):
+        bibfile_uri = posixpath.relpath(
+            posixpath.basename(app.config.bibtex_bibfiles[0]), posixpath.dirname(fromdocname) or "."
+        )
     for citation in list(doctree.findall(nodes.citation)):
         found = next((entry_of[i] for i in citation["ids"] if i in entry_of), None)
         if found is None:
@@ -236,7 +261,7 @@ def improve_reference_lists(app, doctree, fromdocname):
                 extra.append(block)
         if places.get(key):
             extra.append(_cited_in(app, fromdocname, key, places[key]))
-        extra.append(_bibtex_block(key, entry, raw))
+        extra.append(_bibtex_block(key, entry, raw, bibfile_uri))
         citation.extend(extra)
         if citation.parent not in lists:
             lists.append(citation.parent)
@@ -260,10 +285,15 @@ def add_script(app, pagename, templatename, context, doctree):
 
 
 def copy_bibfile(app, exception):
-    """The whole references.bib beside the HTML pages, for the page's download link."""
+    """The whole references.bib beside the HTML pages, for the page's download link, and each
+    entry's BibTeX as a script, for the blocks that load it when opened."""
     if exception is None and app.builder.name in ("html", "dirhtml"):
         for bibfile in app.config.bibtex_bibfiles:
             shutil.copyfile(Path(app.srcdir) / bibfile, Path(app.outdir) / Path(bibfile).name)
+        if _lazy_bibtex(app):
+            raw = _raw_entries(app.srcdir, app.config.bibtex_bibfiles)
+            data = json.dumps(raw, ensure_ascii=False, sort_keys=True, indent=0)
+            (Path(app.outdir) / BIBTEX_DATA).write_text("window.BOOK_BIBTEX = %s;\n" % data, encoding="utf-8")
 
 
 def setup(app):

@@ -51,15 +51,43 @@
     input.addEventListener("input", apply);
     apply();
 
-    document.querySelectorAll("details.bibtex-source").forEach(function (block) {
-      var source = block.querySelector("pre");
-      if (!source) return;
+    // Each block's BibTeX: in the page (EPUB, or an entry the build could not cut out), or
+    // loaded with every entry's from _static/bibtex-entries.js when the reader first opens one.
+    function addDownload(block, text) {
       var link = document.createElement("a");
       link.className = "bibtex-download";
       link.textContent = "Download " + block.getAttribute("data-key") + ".bib";
       link.setAttribute("download", block.getAttribute("data-key") + ".bib");
-      link.href = URL.createObjectURL(new Blob([source.textContent + "\n"], {type: "application/x-bibtex"}));
+      link.href = URL.createObjectURL(new Blob([text + "\n"], {type: "application/x-bibtex"}));
       block.appendChild(link);
+    }
+    var waiting = null;
+    function withEntries(then) {
+      if (window.BOOK_BIBTEX) return then(window.BOOK_BIBTEX);
+      if (!waiting) {
+        waiting = [];
+        var script = document.createElement("script");
+        script.src = root + "_static/bibtex-entries.js";
+        script.onload = function () { waiting.forEach(function (f) { f(window.BOOK_BIBTEX || {}); }); };
+        document.head.appendChild(script);
+      }
+      waiting.push(then);
+    }
+    document.querySelectorAll("details.bibtex-source").forEach(function (block) {
+      var source = block.querySelector("pre");
+      if (source) return addDownload(block, source.textContent);
+      block.addEventListener("toggle", function fill() {
+        if (!block.open) return;
+        block.removeEventListener("toggle", fill);
+        withEntries(function (entries) {
+          var text = entries[block.getAttribute("data-key")];
+          if (!text) return;
+          var pre = document.createElement("pre");
+          pre.textContent = text;
+          block.insertBefore(pre, block.querySelector(".bibtex-elsewhere"));
+          addDownload(block, text);
+        });
+      });
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);

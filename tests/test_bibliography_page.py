@@ -101,7 +101,14 @@ def test_filter_and_downloads_work_in_the_browser(browser, site):
     href = page.get_attribute(".bibliography-tools a[download]", "href")
     body = page.evaluate("h => fetch(h).then(r => r.ok ? r.text() : '')", href)
     assert "@misc{Clark2024importai375," in body
-    link = page.locator("details.bibtex-source[data-key='Amodei2016concrete'] a.bibtex-download")
+    # An entry's BibTeX loads when its block is first opened (_static/bibtex-entries.js).
+    block = page.locator("details.bibtex-source[data-key='Amodei2016concrete']")
+    assert block.locator("a[href='references.bib']").count() == 1  # without JavaScript: the whole file
+    assert block.locator("pre").count() == 0
+    block.locator("summary").click()
+    block.locator("pre").wait_for(timeout=2000)
+    assert block.locator("pre").inner_text().startswith("@misc{Amodei2016concrete,")
+    link = block.locator("a.bibtex-download")
     assert link.get_attribute("download") == "Amodei2016concrete.bib"
     text = page.evaluate("h => fetch(h).then(r => r.text())", link.get_attribute("href"))
     assert text.startswith("@") and "Amodei2016concrete" in text

@@ -247,6 +247,45 @@ def test_theme_search_button_is_the_one_copied():
     )
 
 
+# -- pydata-sphinx-theme's Bootstrap bundle, which the book does not load ----------------------------
+
+PYDATA_ASSETS = Path(pydata_sphinx_theme.__file__).parent / "assets" / "scripts"
+
+
+def test_theme_loads_bootstrap_only_where_the_book_drops_it():
+    """_templates/layout.html drops the lines naming scripts/bootstrap.js from the blocks css and
+    scripts_end (pydata-sphinx-theme 0.20.0, static/webpack-macros.html); theme-controls.js does
+    what the bundle did for the book. If the theme loads it elsewhere, or its bundle or its own
+    script ask more of Bootstrap, re-check _static/theme-controls.js."""
+    macros = (THEME / "static" / "webpack-macros.html").read_text(encoding="utf-8")
+    lines = [line for line in macros.splitlines() if "bootstrap.js" in line]
+    assert len(lines) == 2 and 'rel="preload"' in lines[0] and "<script defer" in lines[1], lines
+    layout = (THEME / "layout.html").read_text(encoding="utf-8")
+    assert "_webpack.head_js_preload()" in re.search(r"block css %\}(.*?)endblock css", layout, re.S).group(1)
+    assert "_webpack.body_post()" in re.search(r"block scripts_end %\}(.*?)endblock", layout, re.S).group(1)
+    # What the bundle does on a page: tooltips, the colour-mode tooltip, the back-to-top button.
+    bundle = (PYDATA_ASSETS / "bootstrap.js").read_text(encoding="utf-8")
+    assert re.findall(r"^documentReady\((\w+)\);", bundle, re.M) == [
+        "TriggerTooltip",
+        "setupThemeSwitchDropdownTooltip",
+        "backToTop",
+        "showBackToTop",
+    ]
+    # The theme's own script uses Bootstrap once: for the collapse-sidebar button, which this
+    # book does not draw (tests/test_browser.py checks the pages never load the bundle).
+    theme_js = (PYDATA_ASSETS / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
+    assert re.findall(r"\bbootstrap\.\w+", theme_js) == ["bootstrap.Tooltip"]
+    assert "function setupCollapseSidebarButton" in theme_js
+
+
+def test_book_draws_no_collapse_sidebar_button(book):
+    """The one place the theme's script calls Bootstrap must stay absent from the book's pages."""
+    html = (book.outdir / "essays" / "open-source-ai.html").read_text(encoding="utf-8")
+    assert "pst-collapse-sidebar-button" not in html
+    assert "scripts/bootstrap.js" not in html
+    assert "theme-controls.js" in html
+
+
 # -- Sphinx's search tools, which _static/search.js wraps and replaces ----------------------------------
 
 SEARCH_SHAPES = """() => {

@@ -1,0 +1,135 @@
+"""Two more cuts to the stylesheets every page loads, after css_trim.py.
+
+* Sphinx's ``basic.css`` (15 KB) styles the basic theme's sidebars, indices and
+  search page, which this book's theme draws its own way; its rules are trimmed
+  the way css_trim.py trims the theme's (same rule: a selector naming a class that
+  no page and no script uses is dropped, and in doubt a selector is kept).
+* The theme's stylesheet declares some four hundred CSS custom properties
+  (``--bs-*``, ``--pst-*``) that no rule reads once css_trim.py has dropped the
+  rules that used them. A custom property does nothing unless a ``var()`` reads
+  it, so each declaration that no stylesheet reads and no script names is
+  dropped, repeatedly, until every one left is read.
+
+Together about 24 KB off every page. The property cut takes a second or so; an
+incremental build whose stylesheets and scripts are as they were reuses the last
+result (kept beside the doctrees, as css_trim.py does).
+
+Runs after css_trim.py on the stylesheets in the output, which Sphinx copies
+afresh at every build (``force=True`` in ``copy_theme_static_files``, Sphinx
+9.0.4), so the cut never starts from an already cut file; both cuts are
+idempotent all the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import tinycss2
+from sphinx.application import Sphinx
+
+from _ext import css_trim
+from _ext.shared import AFTER_ICONS
+
+AFTER_CSS_TRIM = AFTER_ICONS + 50  # build-finished: after css_trim.py wrote the trimmed stylesheets
+BASIC = "_static/basic.css"
+# The stylesheets whose unread custom properties are dropped (the book's own are all read).
+WITH_PROPERTIES = [*css_trim.STYLESHEETS, BASIC]
+VAR = re.compile(r"var\(\s*(--[\w-]+)")
+NAME = re.compile(r"--[\w-]+")
+
+
+def _rules(rules, keep):
+    """Serialize ``rules`` with only the declarations ``keep(name)`` accepts (recursing into @media...)."""
+    out = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            declarations = tinycss2.parse_declaration_list(
+                rule.content, skip_whitespace=True, skip_comments=True
+            )
+            kept = [
+                d
+                for d in declarations
+                if d.type != "declaration" or not d.name.startswith("--") or keep(d.name)
+            ]
+            if len(kept) == len(declarations):
+                out.append(tinycss2.serialize([rule]))
+            elif kept:
+                body = "".join(tinycss2.serialize([d]) for d in kept)  # each ends with its ";"
+                out.append("%s{%s}" % (tinycss2.serialize(rule.prelude).strip(), body))
+        elif (
+            rule.type == "at-rule"
+            and rule.content is not None
+            and rule.at_keyword in css_trim.GROUPING_AT_RULES
+        ):
+            inner = _rules(
+                tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True), keep
+            )
+            if inner:
+                out.append("@%s%s{%s}" % (rule.at_keyword, tinycss2.serialize(rule.prelude), "".join(inner)))
+        elif rule.type == "at-rule":
+            out.append(tinycss2.serialize([rule]))
+    return out
+
+
+def drop_unread_properties(sheets: dict[str, str], readers: str) -> dict[str, str]:
+    """``sheets`` (name -> CSS) less the custom properties that no sheet and no text in ``readers`` reads."""
+    named = set(NAME.findall(readers))
+    while True:
+        read = named | {name for css in sheets.values() for name in VAR.findall(css)}
+        new = {
+            name: "".join(
+                _rules(
+                    tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
+                    read.__contains__,
+                )
+            )
+            + "\n"
+            for name, css in sheets.items()
+        }
+        if new == sheets:
+            return new
+        sheets = new
+
+
+def slim(app: Sphinx, exception: Exception | None) -> None:
+    """Trim basic.css, then drop the unread custom properties of the trimmed stylesheets."""
+    if exception or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    basic = outdir / BASIC
+    if basic.exists():
+        rules = tinycss2.parse_stylesheet(
+            basic.read_text(encoding="utf-8"), skip_whitespace=True, skip_comments=True
+        )
+        basic.write_text("".join(css_trim._trim(rules, css_trim.used_words(app))) + "\n", encoding="utf-8")
+    names = [name for name in WITH_PROPERTIES if (outdir / name).exists()]
+    sheets = {name: (outdir / name).read_text(encoding="utf-8") for name in names}
+    # Stylesheets left out of the cut (the book's own) still read properties, and so may scripts.
+    readers = [
+        p.read_text(encoding="utf-8")
+        for p in (outdir / "_static").rglob("*.css")
+        if p.relative_to(outdir).as_posix() not in sheets
+    ]
+    readers += [p.read_text(encoding="utf-8", errors="replace") for p in (outdir / "_static").rglob("*.js")]
+    digest = hashlib.sha256(json.dumps([sheets, readers], sort_keys=True).encode()).hexdigest()
+    cache = Path(app.doctreedir) / "css-slim.json"
+    cached = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
+    if cached.get("digest") == digest:
+        slimmed = cached["sheets"]
+    else:
+        slimmed = drop_unread_properties(sheets, "\n".join(readers))
+        cache.write_text(json.dumps({"digest": digest, "sheets": slimmed}), encoding="utf-8")
+    for name, css in slimmed.items():
+        if css != sheets[name]:
+            (outdir / name).write_text(css, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Cut the stylesheets once css_trim.py has trimmed them."""
+    app.setup_extension("_ext.css_trim")
+    app.connect("build-finished", slim, priority=AFTER_CSS_TRIM)
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
