@@ -114,7 +114,9 @@ def rewrite_term_dependants(app: Sphinx, env: BuildEnvironment) -> list[str]:
     changed = [k for k in entries.keys() | stored.keys() if entries.get(k) != stored.get(k)]
     names = {_norm(n) for k in changed for e in (entries.get(k), stored.get(k)) if e for n in e[2]}
     return sorted(
-        doc for doc, linked in env.glossary_links_by_doc.items() if linked.keys() & names and doc in env.all_docs
+        doc
+        for doc, linked in env.glossary_links_by_doc.items()
+        if linked.keys() & names and doc in env.all_docs
     )
 
 

@@ -388,10 +388,9 @@ def measure_browser(outdir, project=True):
         "search": search,
         "chromium": version,
     }
-    # SEARCH ROWS PLUG IN HERE: bench/search.py's measure_search(site_dir, query, ...) measures
-    # the book's own search (first-query bytes, time to complete results, file://, quality);
-    # its answer is stored as "search_index" and report.targets() reads the keys
-    # first_query_kb, complete_ms, file_url_works and quality_vs_today from it.
+    # bench/search.py measures the book's own sharded search against Sphinx's whole index
+    # and Pagefind (first-query bytes, time to complete results, file://, results found);
+    # report.targets() reads its "shards" and "whole" answers.
     if project and measure_search is not None:
         results["search_index"] = measure_search(outdir, QUERY)
     return results

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from _ext.search_shards import read_script
 from tools.devtools import build_in_process
 
 CONF = 'extensions = [%s]\nmyst_enable_extensions = ["colon_fence"]\npage_metadata_required = []\n'
@@ -69,7 +70,7 @@ SEARCH_PAGES = {
 }
 
 
-def test_the_index_keeps_numbers_and_descriptions_are_written(tmp_path):
+def test_the_index_keeps_numbers_and_descriptions_go_to_the_shards(tmp_path):
     out, warnings = build(tmp_path, ["_ext.search"], SEARCH_PAGES)
     assert warnings == "", warnings
     text = (out / "searchindex.js").read_text(encoding="utf-8")
@@ -77,8 +78,9 @@ def test_the_index_keeps_numbers_and_descriptions_are_written(tmp_path):
     assert {"4090", "2509", "509"} <= set(terms)  # numbers of two digits or more; "2,509" as "2509"
     assert "7" not in terms and "2" not in terms  # one digit: not worth a search
     assert "card" in terms and "dollar" in terms  # words as Sphinx indexes them (stemmed)
-    descriptions = (out / "_static" / "descriptions.js").read_text(encoding="utf-8")
-    assert descriptions == 'window.BOOK_DESCRIPTIONS = {"index": "Prices of graphics cards."};\n'
+    # Descriptions go to the sharded index, in chunks of pages (search_shards.py).
+    descriptions = (out / "searchindex" / "descriptions-0.js").read_text(encoding="utf-8")
+    assert read_script(descriptions) == ("descriptions", [0, {"index": "Prices of graphics cards."}])
 
 
 # -- figures.py --------------------------------------------------------------------------------
