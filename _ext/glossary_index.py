@@ -29,7 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
-from _ext.backlinks import MAX_CONTEXTS, context_item, fill, sentence_around
+from _ext.backlinks import context_item, fill, sentence_around
 from _ext.shared import page_link, page_links, rewrite_on_any_change
 
 logger = logging.getLogger(__name__)
@@ -278,17 +278,24 @@ def resolve(app, doctree, fromdocname):
             definition += uses_list(app, fromdocname, users)
 
 
+# Pages shown with their sentence under each term. Fewer than "Linked from" shows
+# (backlinks.MAX_CONTEXTS): the glossary holds every term's list on one page, and each
+# sentence adds about 0.2 KB to a page that must stay under 300 KB with all its files
+# (tests/test_browser.py, test_every_page_is_light).
+GLOSSARY_CONTEXTS = 2
+
+
 def uses_list(app, fromdocname, users):
-    """ "Used in": the first ``MAX_CONTEXTS`` pages with the sentence of their first link to the
+    """ "Used in": the first ``GLOSSARY_CONTEXTS`` pages with the sentence of their first link to the
     term, then the other pages as plain links, so a term every page uses keeps a short entry."""
     block = nodes.container(classes=["glossary-uses", "no-search"])  # search finds a page by its own words
     block += nodes.paragraph("", "", nodes.strong(text="Used in:"))
     items = nodes.bullet_list()
-    for doc, context in users[:MAX_CONTEXTS]:
+    for doc, context in users[:GLOSSARY_CONTEXTS]:
         items += context_item(page_link(app, fromdocname, doc), fill(app.env, context))
     block += items
-    if users[MAX_CONTEXTS:]:
-        rest = [doc for doc, _ in users[MAX_CONTEXTS:]]
+    if users[GLOSSARY_CONTEXTS:]:
+        rest = [doc for doc, _ in users[GLOSSARY_CONTEXTS:]]
         block += page_links(app, fromdocname, rest, nodes.Text("Also used in: "), ["glossary-more-uses"])
     return block
 

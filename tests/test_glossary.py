@@ -26,7 +26,7 @@ def test_every_entry_lists_the_pages_that_use_it(book):
 def test_uses_carry_the_sentence_around_the_link_for_a_few_pages(book):
     """Under each term: the first pages that link it, each with the sentence around its link
     (the linked words among them), then the others as plain links; every linking page once."""
-    from _ext.backlinks import MAX_CONTEXTS
+    from _ext.glossary_index import GLOSSARY_CONTEXTS
 
     linking = {}  # term anchor -> titles of the pages that link it
     for name in book.pages():
@@ -45,7 +45,7 @@ def test_uses_carry_the_sentence_around_the_link_for_a_few_pages(book):
         assert "no-search" in dd.select_one(".glossary-uses")["class"]  # other pages' words: not indexed
         items = dd.select(".glossary-uses li")
         more = [a.get_text() for a in dd.select(".glossary-uses .glossary-more-uses a")]
-        assert len(items) == min(len(expected), MAX_CONTEXTS), anchors
+        assert len(items) == min(len(expected), GLOSSARY_CONTEXTS), anchors
         listed = [li.a.get_text() for li in items]
         assert sorted(listed + more) == sorted(expected), anchors
         for li in items:
@@ -54,7 +54,7 @@ def test_uses_carry_the_sentence_around_the_link_for_a_few_pages(book):
             if len(set(expected.values())) == 1:  # the page's link text, as the page shows it
                 assert next(iter(expected.values())).lower() in context.lower(), (anchors, context)
         shown += len(items)
-    assert shown >= 100
+    assert shown >= 50  # about two sentences for each of the 47 terms
 
 
 def test_term_links_carry_their_definition_for_hovering(book):
