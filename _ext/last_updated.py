@@ -11,9 +11,11 @@ rather than as a file dependency.
 
 What the build needs and guarantees:
 
-* The whole history. In a shallow clone the dates of older pages are unknown, and the
-  strict build stops with the package's "Git clone too shallow"; the workflows check out
-  with ``fetch-depth: 0`` and Read the Docs unshallows its clone (``.readthedocs.yaml``).
+* The whole history. In a shallow clone the dates of older pages are unknown (the package
+  would warn "Git clone too shallow" for each), so there the package is not loaded, the build
+  says why, and every page shows the build's date, as outside a checkout. The workflows
+  check out with ``fetch-depth: 0``, Read the Docs unshallows its clone
+  (``.readthedocs.yaml``) and ``.ci/run`` tries to, so the published book has every date.
 * The same bytes on every machine: a commit's timestamp, printed in UTC (conf.py), never
   the clock or the machine's time zone.
 * A page git does not know yet (a new page in a pull request) builds strictly and shows no
@@ -29,6 +31,9 @@ import subprocess
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 
 def in_git_checkout(folder: str) -> bool:
@@ -44,8 +49,22 @@ def in_git_checkout(folder: str) -> bool:
         return False
 
 
+def is_shallow(folder: str) -> bool:
+    """Whether the git checkout holding ``folder`` lacks part of its history."""
+    answer = subprocess.run(
+        ["git", "rev-parse", "--is-shallow-repository"], cwd=folder, capture_output=True, text=True
+    )
+    return answer.stdout.strip() == "true"
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Load sphinx-last-updated-by-git when the book is a git checkout."""
+    """Load sphinx-last-updated-by-git when the book is a git checkout with its whole history."""
     if in_git_checkout(str(app.srcdir)):
-        app.setup_extension("sphinx_last_updated_by_git")
+        if is_shallow(str(app.srcdir)):
+            logger.info(
+                "last_updated: a shallow clone; every page shows the build's date. "
+                "Run 'git fetch --unshallow' for each page's own date."
+            )
+        else:
+            app.setup_extension("sphinx_last_updated_by_git")
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -68,7 +68,7 @@ def sphinx_build(
         str(srcdir),
         str(outdir),
     ]
-    run_env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(), **(env or {}))
+    run_env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(), **(env or {})}  # env may set it
     proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env)
     text = warnings.read_text() if warnings.exists() else ""
     return proc.returncode, text + (proc.stderr if proc.returncode and not text else "")
