@@ -90,7 +90,8 @@ def copy_of_the_checkout(dest: Path) -> Path:
 
     dest.mkdir(parents=True, exist_ok=True)
     git("init", "--quiet", str(dest))
-    git("fetch", "--quiet", str(ROOT), "HEAD", cwd=dest)
+    # --update-shallow: from a shallow clone, fetch its partial history (else git refuses).
+    git("fetch", "--quiet", "--update-shallow", str(ROOT), "HEAD", cwd=dest)
     git("checkout", "--quiet", "--detach", "FETCH_HEAD", cwd=dest)
     for f in git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0"):
         if f and (ROOT / f).is_file():
