@@ -81,6 +81,36 @@ def test_query_finds_the_page_that_discusses_it(search_page, site, query, expect
     assert expected in found[:3], (query, found[:5])
 
 
+# Sphinx's own search over its whole searchindex.js, in the page that just ran the book's search
+# (same parser, scorer and description boosts): the search the book had before its index was split.
+WHOLE_INDEX_RESULTS = """async (query) => {
+  await new Promise((done, fail) => {
+    const script = document.createElement("script");
+    script.src = "searchindex.js"; script.onload = done; script.onerror = fail;
+    document.head.appendChild(script);
+  });
+  return Search._performSearch(...Search._parseQuery(query)).reverse().map((r) => r[0] + r[2]);
+}"""
+
+
+@browser_test
+def test_sharded_search_ranks_as_sphinx_whole_index_did(search_page, site):
+    """For every query above, the sharded index lists the same results in the same order as
+    Sphinx's search over the whole index: the quality of search does not drop with the split."""
+    differ = {}
+    for query, _ in QUERIES:
+        search_page.goto("%s/search.html?q=%s" % (site, quote(query)))
+        search_page.locator("#search-results .search-summary").filter(has_text="found").wait_for()
+        sharded = search_page.eval_on_selector_all(
+            "#search-results ul.search li > a",
+            "els => els.map(e => e.getAttribute('href').replace(/^\\.\\//, '').replace('.html', ''))",
+        )
+        whole = search_page.evaluate(WHOLE_INDEX_RESULTS, query)
+        if sharded != whole:
+            differ[query] = (sharded[:5], whole[:5])
+    assert differ == {}, differ
+
+
 @browser_test
 def test_results_show_descriptions_without_fetching_pages(browser, site):
     context = browser.new_context()
