@@ -32,6 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from _ext.glossary_index import _all_entries, _norm
+from _ext.rewrite_only import rewrite_only
 
 AFTER_BIBTEX = 900  # env-updated: after sphinxcontrib-bibtex has formatted the citations
 
@@ -98,7 +99,7 @@ def rewrite_bib_dependants(app: Sphinx, env: BuildEnvironment) -> list[str]:
     pages = set()
     for key in changed:
         pages |= shown.get(key, set()) | set(stored["shown"].get(key, ()))
-    return sorted(pages & set(env.all_docs))
+    return rewrite_only(app, pages & set(env.all_docs))
 
 
 def rewrite_term_dependants(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -113,10 +114,13 @@ def rewrite_term_dependants(app: Sphinx, env: BuildEnvironment) -> list[str]:
         return []
     changed = [k for k in entries.keys() | stored.keys() if entries.get(k) != stored.get(k)]
     names = {_norm(n) for k in changed for e in (entries.get(k), stored.get(k)) if e for n in e[2]}
-    return sorted(
-        doc
-        for doc, linked in env.glossary_links_by_doc.items()
-        if linked.keys() & names and doc in env.all_docs
+    return rewrite_only(
+        app,
+        (
+            doc
+            for doc, linked in env.glossary_links_by_doc.items()
+            if linked.keys() & names and doc in env.all_docs
+        ),
     )
 
 
@@ -124,6 +128,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Track which pages show which entries and definitions; write exactly those again."""
     app.setup_extension("_ext.citations")
     app.setup_extension("_ext.glossary_index")
+    app.setup_extension("_ext.rewrite_only")
     app.connect("doctree-read", forget_bib_dependency)
     app.connect("env-get-outdated", reread_on_new_keys)
     app.connect("env-updated", rewrite_bib_dependants, priority=AFTER_BIBTEX)

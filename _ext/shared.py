@@ -27,6 +27,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from _ext.rewrite_only import rewrite_only
+
 # Sphinx runs an event's handlers by priority, lowest first; 500 is the default,
 # which the themes and sphinxcontrib-bibtex use.
 AFTER_THEME = 900  # html-page-context: after the theme has filled in the page's context
@@ -91,10 +93,11 @@ def rewrite_on_any_change(app: Sphinx, docnames: Callable[[Sphinx, BuildEnvironm
         return []
 
     def rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-        found = sorted(d for d in pending if d in env.all_docs)
+        found = [d for d in pending if d in env.all_docs]
         pending.clear()
-        return found
+        return rewrite_only(app, found)
 
+    app.setup_extension("_ext.rewrite_only")
     app.connect("env-get-outdated", note)
     app.connect("env-updated", rewrite)
 

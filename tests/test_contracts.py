@@ -406,3 +406,14 @@ def test_bibtex_bibliography_notes_the_bib_files_and_anchors_every_entry_on_read
     source = inspect.getsource(BibliographyDirective.run)
     assert "env.note_dependency(str(bibfile))" in source
     assert "for entry in domain.get_entries(bibfiles)" in source
+
+
+def test_sphinx_adds_toctree_parents_after_write_started():
+    """_ext/rewrite_only.py sets table-of-contents entries aside in write-started; Builder.write
+    must read env.files_to_rebuild after emitting it, or parents are written again."""
+    import inspect
+
+    from sphinx.builders import Builder
+
+    source = inspect.getsource(Builder.write)
+    assert source.index("'write-started'") < source.index("env.files_to_rebuild")
