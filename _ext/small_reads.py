@@ -15,6 +15,7 @@ tests/test_contracts.py::test_sphinx_chooses_parallel_reading_after_env_before_r
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -22,19 +23,22 @@ from sphinx.environment import BuildEnvironment
 FIRST = 0  # env-updated: before any handler that might look at app.parallel
 
 
+# The number of processes set aside while a build reads serially, per application.
+_parallel: WeakKeyDictionary[Sphinx, int] = WeakKeyDictionary()
+
+
 def read_few_serially(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Below the threshold, make this build's reading serial."""
     if app.parallel > 1 and len(docnames) <= app.config.small_reads_max:
-        app._small_reads_parallel = app.parallel
+        _parallel[app] = app.parallel
         app.parallel = 1
 
 
 def restore_parallel(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Writing stays parallel as configured."""
-    saved = getattr(app, "_small_reads_parallel", None)
+    saved = _parallel.pop(app, None)
     if saved:
         app.parallel = saved
-        app._small_reads_parallel = None
     return []
 
 
