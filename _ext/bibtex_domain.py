@@ -36,6 +36,10 @@ from _ext.citation_styles import BookStyle
 
 logger = logging.getLogger(__name__)
 
+# A page's own reference list, ``:filter: docname in docnames``, can only ever show the works
+# that page cites (or lists by key): re-reading the page is what changes them.
+OWN_LIST = ast.dump(ast.parse("docname in docnames"))
+
 
 class BookBibtexDomain(BibtexDomain):
     """BibtexDomain whose per-build bookkeeping is linear in the number of pages."""
@@ -64,15 +68,22 @@ class BookBibtexDomain(BibtexDomain):
         finally:
             self._citing = self._position = None  # citation_refs change with the next read
 
-    # Copied from upstream's BibtexDomain.get_filtered_entries (2.7.0); the only change
-    # is that cited_docnames comes from the index instead of a scan of every citation.
+    # Copied from upstream's BibtexDomain.get_filtered_entries (2.7.0); the changes: the
+    # cited_docnames come from the index instead of a scan of every citation, and a page's
+    # own list (``docname in docnames``, every page's) is answered by a set look-up instead
+    # of walking the expression for each entry (300,000 walks, 3 s, per build at 2,000 pages).
     def get_filtered_entries(self, bibliography_key: Any) -> Iterator[tuple[str, Any]]:
         """Unsorted bibliography entries, filtered by the bibliography's :filter: expression."""
         bibliography = self.bibliographies[bibliography_key]
         citing = self.citing_documents()
+        own_list = ast.dump(bibliography.filter_) == OWN_LIST
         for entry in self.get_entries(bibliography.bibfiles):
             key = bibliography.keyprefix + entry.key
             cited_docnames = citing.get(key, set())
+            if own_list:
+                if bibliography_key.docname in cited_docnames or entry.key in bibliography.keys:
+                    yield key, entry
+                continue
             visitor = _FilterVisitor(
                 entry=entry, docname=bibliography_key.docname, cited_docnames=cited_docnames
             )
@@ -111,11 +122,6 @@ class BookBibtexDomain(BibtexDomain):
         for ref in sorted(self.citation_refs, key=lambda c: position[c.docname]):
             for target in ref.targets:
                 yield target.key
-
-
-# A page's own reference list, ``:filter: docname in docnames``, can only ever show the works
-# that page cites (or lists by key): re-reading the page is what changes them.
-OWN_LIST = ast.dump(ast.parse("docname in docnames"))
 
 
 def prune_citation_nodes(app: Sphinx, doctree: Any) -> None:
