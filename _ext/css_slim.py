@@ -1,18 +1,15 @@
-"""Two more cuts to the stylesheets every page loads, after css_trim.py.
+"""One more cut to the stylesheets every page loads, after css_trim.py.
 
-* Sphinx's ``basic.css`` (15 KB) styles the basic theme's sidebars, indices and
-  search page, which this book's theme draws its own way; its rules are trimmed
-  the way css_trim.py trims the theme's (same rule: a selector naming a class that
-  no page and no script uses is dropped, and in doubt a selector is kept).
-* The theme's stylesheet declares some four hundred CSS custom properties
-  (``--bs-*``, ``--pst-*``) that no rule reads once css_trim.py has dropped the
-  rules that used them. A custom property does nothing unless a ``var()`` reads
-  it, so each declaration that no stylesheet reads and no script names is
-  dropped, repeatedly, until every one left is read.
+The theme's stylesheet declares some four hundred CSS custom properties
+(``--bs-*``, ``--pst-*``) that no rule reads once css_trim.py has dropped the
+rules that used them (from the theme's stylesheets and Sphinx's basic.css). A
+custom property does nothing unless a ``var()`` reads it, so each declaration
+that no stylesheet reads and no script names is dropped, repeatedly, until every
+one left is read.
 
-Together about 24 KB off every page. The property cut takes a second or so; an
-incremental build whose stylesheets and scripts are as they were reuses the last
-result (kept beside the doctrees, as css_trim.py does).
+With the trim of basic.css, about 24 KB off every page. The cut takes a second or
+so; an incremental build whose stylesheets and scripts are as they were reuses the
+last result (kept beside the doctrees, as css_trim.py does).
 
 Runs after css_trim.py on the stylesheets in the output, which Sphinx copies
 afresh at every build (``force=True`` in ``copy_theme_static_files``, Sphinx
@@ -35,9 +32,8 @@ from _ext import css_trim
 from _ext.shared import AFTER_ICONS
 
 AFTER_CSS_TRIM = AFTER_ICONS + 50  # build-finished: after css_trim.py wrote the trimmed stylesheets
-BASIC = "_static/basic.css"
 # The stylesheets whose unread custom properties are dropped (the book's own are all read).
-WITH_PROPERTIES = [*css_trim.STYLESHEETS, BASIC]
+WITH_PROPERTIES = [*css_trim.STYLESHEETS, *css_trim.TRIMMED_IN_OUTPUT]
 VAR = re.compile(r"var\(\s*(--[\w-]+)")
 NAME = re.compile(r"--[\w-]+")
 
@@ -96,16 +92,10 @@ def drop_unread_properties(sheets: dict[str, str], readers: str) -> dict[str, st
 
 
 def slim(app: Sphinx, exception: Exception | None) -> None:
-    """Trim basic.css, then drop the unread custom properties of the trimmed stylesheets."""
+    """Drop the unread custom properties of the trimmed stylesheets."""
     if exception or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    basic = outdir / BASIC
-    if basic.exists():
-        rules = tinycss2.parse_stylesheet(
-            basic.read_text(encoding="utf-8"), skip_whitespace=True, skip_comments=True
-        )
-        basic.write_text("".join(css_trim._trim(rules, css_trim.used_words(app))) + "\n", encoding="utf-8")
     names = [name for name in WITH_PROPERTIES if (outdir / name).exists()]
     sheets = {name: (outdir / name).read_text(encoding="utf-8") for name in names}
     # Stylesheets left out of the cut (the book's own) still read properties, and so may scripts.

@@ -42,6 +42,11 @@ STYLESHEETS = {
     "_static/styles/pydata-sphinx-theme.css": PYDATA_STATIC / "styles" / "pydata-sphinx-theme.css",
     "_static/styles/sphinx-book-theme.css": BOOK_STATIC / "styles" / "sphinx-book-theme.css",
 }
+# Sphinx's basic.css (15 KB) styles the basic theme's sidebars, indices and search page,
+# which this theme draws its own way. It is rendered from a template, so it is trimmed from
+# its copy in the output, which Sphinx writes afresh at every build (``force=True`` in
+# ``copy_theme_static_files``, Sphinx 9.0.4) and minify.py has minified by then.
+TRIMMED_IN_OUTPUT = ["_static/basic.css"]
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 SELECTOR_CLASS = re.compile(r"\.((?:[\w-]|\\.)+)")
 GROUPING_AT_RULES = {"media", "supports", "layer", "container", "document"}
@@ -149,7 +154,8 @@ def trim_stylesheets(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     used = used_words(app)
-    for name, original in STYLESHEETS.items():
+    sources = {**STYLESHEETS, **{name: outdir / name for name in TRIMMED_IN_OUTPUT}}
+    for name, original in sources.items():
         path = outdir / name
         if not path.exists() or not original.exists():
             continue
