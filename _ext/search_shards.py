@@ -33,6 +33,7 @@ returns: ``docnames``, ``titles``, ``terms``, ``titleterms``, ``alltitles``,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -221,18 +222,28 @@ def write_shards(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html" or not getattr(app.builder, "search", False):
         return
     outdir = Path(app.outdir)
-    index = sphinx_index(outdir)
-    docs = set(index["docnames"])
-    descriptions = {
+    described = {
         doc: text
-        for doc in sorted(app.env.found_docs & docs)
+        for doc in sorted(app.env.found_docs)
         if (text := str(front_matter(app.env, doc).get("description", "")).strip())
     }
+    # Sphinx writes searchindex.js at every build; when it and the descriptions are as they
+    # were, so are the shards (a no-op rebuild at 2,000 pages would split 8 MB again).
+    digest = hashlib.sha256(
+        ((outdir / "searchindex.js").read_text(encoding="utf-8") + dumps(described)).encode("utf-8")
+    ).hexdigest()
     target = outdir / FOLDER
+    stamp = Path(app.doctreedir) / "search-shards.sha256"
+    if (target / "manifest.js").exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
+        return
+    index = sphinx_index(outdir)
+    docs = set(index["docnames"])
+    descriptions = {doc: text for doc, text in described.items() if doc in docs}
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
     for name, text in shard_files(index, descriptions).items():
         (target / name).write_text(text, encoding="utf-8")
+    stamp.write_text(digest, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
