@@ -278,7 +278,7 @@ def resolve(app, doctree, fromdocname):
             definition += uses_list(app, fromdocname, users)
 
 
-# Pages shown with their sentence under each term. Fewer than "Linked from" shows
+# Pages shown with their sentence under each term. Fewer than the bibliography's "Cited in"
 # (backlinks.MAX_CONTEXTS): the glossary holds every term's list on one page, and each
 # sentence adds about 0.2 KB to a page that must stay under 300 KB with all its files
 # (tests/test_browser.py, test_every_page_is_light).
