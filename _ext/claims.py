@@ -37,7 +37,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from _ext.shared import keep_per_document
+from _ext.shared import keep_per_document, page_url
 
 logger = logging.getLogger(__name__)
 
@@ -427,12 +427,6 @@ def check_placed(app, env):
                 type="claims",
                 subtype="data",
             )
-
-
-def page_url(app, docname):
-    base = (getattr(app.config, "html_baseurl", "") or "").rstrip("/")
-    uri = app.builder.get_target_uri(docname)
-    return f"{base}/{uri}" if base else uri
 
 
 def cite_block(app, claim, docname):

@@ -23,6 +23,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from _ext.page_endings import page_date
+from _ext.shared import page_url, site_url
 
 
 def reading_order(env, root):
@@ -52,12 +53,6 @@ def reading_order(env, root):
     return order
 
 
-def url(app, docname):
-    base = (getattr(app.config, "html_baseurl", "") or "").rstrip("/")
-    uri = app.builder.get_target_uri(docname)
-    return f"{base}/{uri}" if base else uri
-
-
 def description(env, docname):
     return " ".join(str(env.metadata.get(docname, {}).get("description", "")).split())
 
@@ -82,7 +77,7 @@ def write_llms(app, order):
             lines += ["", f"## {caption or 'Pages'}", ""]
             current = caption
         title = env.titles[docname].astext()
-        lines.append(f"- [{title}]({url(app, docname)}): {description(env, docname)}")
+        lines.append(f"- [{title}]({page_url(app, docname)}): {description(env, docname)}")
     lines += [
         "",
         "## Optional",
@@ -236,7 +231,7 @@ def write_llms_full(app, order):
         "its address.\n",
     ]
     for _caption, docname in order:
-        parts.append(f"\n---\n\nPage: {url(app, docname)}\n\n" + markdown[docname])
+        parts.append(f"\n---\n\nPage: {page_url(app, docname)}\n\n" + markdown[docname])
     (Path(app.outdir) / "llms-full.txt").write_text("".join(parts), encoding="utf-8")
 
 
@@ -260,7 +255,13 @@ def write_feed(app, order):
             "Newsletter issue" if docname.startswith("newsletter/") and docname.endswith("/index") else "Page"
         )
         entries.append(
-            (added, atom_id(app, docname), f"{kind}: {title}", url(app, docname), description(env, docname))
+            (
+                added,
+                atom_id(app, docname),
+                f"{kind}: {title}",
+                page_url(app, docname),
+                description(env, docname),
+            )
         )
         for number, (date, text) in enumerate(reversed(corrections)):
             if number == 0 and text == "Page added.":
@@ -270,7 +271,7 @@ def write_feed(app, order):
                     date,
                     atom_id(app, docname, date, str(number)),
                     f"Update to \u201c{title}\u201d",
-                    url(app, docname) + "#updates-and-corrections",
+                    page_url(app, docname) + "#updates-and-corrections",
                     text,
                 )
             )
@@ -284,7 +285,7 @@ def write_feed(app, order):
         f"  <id>{atom_id(app, 'feed')}</id>",
         f"  <updated>{updated}T00:00:00Z</updated>",
         f"  <author><name>{escape(app.config.author)}</name></author>",
-        f'  <link rel="alternate" href={quoteattr(url(app, app.config.root_doc))}/>',
+        f'  <link rel="alternate" href={quoteattr(page_url(app, app.config.root_doc))}/>',
         '  <link rel="self" href="feed.xml"/>',
     ]
     for date, entry_id, title, link, summary in entries:
@@ -336,8 +337,7 @@ def add_feed_link(app, pagename, templatename, context, doctree):
     otherwise relative to the page. Web pages only: the EPUB carries no feed."""
     if app.builder.name not in ("html", "dirhtml"):
         return
-    base = (getattr(app.config, "html_baseurl", "") or "").rstrip("/")
-    href = f"{base}/feed.xml" if base else context["pathto"]("feed.xml", 1)
+    href = site_url(app, "feed.xml") if app.config.html_baseurl else context["pathto"]("feed.xml", 1)
     context["metatags"] = context.get("metatags", "") + (
         f'\n<link rel="alternate" type="application/atom+xml" title={quoteattr(app.config.project)} '
         f"href={quoteattr(href)}/>"

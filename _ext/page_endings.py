@@ -23,7 +23,7 @@ import yaml
 from docutils import nodes
 from sphinx.util import logging
 
-from _ext.shared import keep_per_document
+from _ext.shared import keep_per_document, page_url
 
 logger = logging.getLogger(__name__)
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -94,12 +94,6 @@ def collect(app, doctree):
         env.annotated_pages.add(env.docname)
     else:
         env.annotated_pages.discard(env.docname)
-
-
-def page_url(app, docname):
-    base = (getattr(app.config, "html_baseurl", "") or "").rstrip("/")
-    uri = app.builder.get_target_uri(docname)
-    return f"{base}/{uri}" if base else uri
 
 
 def page_date(app, docname):

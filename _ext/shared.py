@@ -11,6 +11,8 @@
   last build are read.
 * ``keep_per_document``: per-document stores on the environment, created,
   purged and merged as Sphinx's own collectors do.
+* ``site_url`` and ``page_url``: an address in the site, absolute when the book's
+  published address (``html_baseurl``) is set.
 * Event priorities with names, for the few handlers that must run after
   another extension's handler of the same event.
 """
@@ -35,6 +37,18 @@ AFTER_THEME = 900  # html-page-context: after the theme has filled in the page's
 AFTER_ICONS = 800  # build-finished: after icons.py has written the icon subset
 
 CLASS_ATTR = re.compile(r'class="([^"]*)"')
+
+
+def site_url(app: Sphinx, uri: str) -> str:
+    """``uri`` (relative to the site root) at the published address when ``html_baseurl`` is
+    set, as it is otherwise."""
+    base = (getattr(app.config, "html_baseurl", "") or "").rstrip("/")
+    return f"{base}/{uri}" if base else uri
+
+
+def page_url(app: Sphinx, docname: str) -> str:
+    """A page's address, as ``site_url`` gives it."""
+    return site_url(app, app.builder.get_target_uri(docname))
 
 
 def page_link(app: Sphinx, fromdocname: str, docname: str) -> nodes.reference:
