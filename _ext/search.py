@@ -10,11 +10,23 @@ page, which took seconds on a large book. The book switches that off
 description instead. Sphinx's index is also split into small files, so that a
 first query downloads only what it needs: ``_ext/search_shards.py``, loaded here;
 the descriptions are written there, in chunks.
+
+Sphinx also loses, on an incremental build, the index entries (the glossary's terms)
+of every page it does not write again: it collects them while writing, after the
+environment has been saved, and does not read them back from the last
+``searchindex.js`` (sphinx-doc/sphinx#12599, open for Sphinx 9.0.4). The book keeps
+them itself: ``keep_index_entries`` saves them beside the doctrees when a build ends,
+``restore_index_entries`` puts them back before writing starts. Upstream internal relied
+on: ``IndexBuilder`` takes its index entries from ``env._search_index_index_entries``
+(``sphinx/search/__init__.py``, Sphinx 9.0.4); guarded by
+``tests/test_contracts.py::test_sphinx_index_entries_live_in_the_environment``.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -38,8 +50,40 @@ class BookSearchEnglish(SearchEnglish):
         return super().word_filter(word)
 
 
+INDEX_ENTRIES = "search-index-entries.json"  # in the doctree folder: {page: [[entry, anchor, main]]}
+
+
+def _index_entries_file(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / INDEX_ENTRIES
+
+
+def restore_index_entries(app: Sphinx, builder: Any) -> None:
+    """Before writing: the index entries of every page, as the last build left them; the
+    pages written in this build replace theirs as they are indexed."""
+    if not getattr(builder, "search", False):
+        return
+    path = _index_entries_file(app)
+    kept = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    entries = app.env._search_index_index_entries
+    entries.clear()  # nothing in the saved environment is newer than the file
+    entries.update(
+        {doc: [tuple(entry) for entry in items] for doc, items in kept.items() if doc in app.env.all_docs}
+    )
+
+
+def keep_index_entries(app: Sphinx, exception: Exception | None) -> None:
+    """After a build that wrote the search index: save what it held, for the next build."""
+    if exception is not None or getattr(app.builder, "indexer", None) is None:
+        return
+    entries = app.env._search_index_index_entries
+    data = {doc: entries[doc] for doc in sorted(entries) if doc in app.env.all_docs}
+    _index_entries_file(app).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Use the book's search language; write the sharded index after the build."""
     app.setup_extension("_ext.search_shards")
     app.add_search_language(BookSearchEnglish)
+    app.connect("write-started", restore_index_entries)
+    app.connect("build-finished", keep_index_entries)
     return {"version": "2", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -417,3 +417,16 @@ def test_sphinx_adds_toctree_parents_after_write_started():
 
     source = inspect.getsource(Builder.write)
     assert source.index("'write-started'") < source.index("env.files_to_rebuild")
+
+
+def test_sphinx_index_entries_live_in_the_environment():
+    """_ext/search.py keeps the index entries across builds through env._search_index_index_entries:
+    IndexBuilder must take them from there, and its load() must still not restore them (once it
+    does, sphinx-doc/sphinx#12599 is fixed and the book's copy can go)."""
+    import inspect
+
+    from sphinx.search import IndexBuilder
+
+    assert "self._index_entries" in inspect.getsource(IndexBuilder.__init__)
+    assert "env._search_index_index_entries" in inspect.getsource(IndexBuilder.__init__)
+    assert "indexentries" not in inspect.getsource(IndexBuilder.load)
