@@ -1,8 +1,8 @@
 """The bibliography page: under each work, the pages that cite it.
 
 A reader can go from a reference back to where it is discussed. The page is
-rebuilt whenever any page changes, since any page may have started or stopped
-citing a work.
+written again when a page read again changed where or what it cites
+(``shown_in_bibliography``), without being read again.
 
 This extension also loads the book's other citation modules, so conf.py names
 only this one:
@@ -14,12 +14,13 @@ only this one:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from _ext.shared import page_links, rewrite_on_any_change
+from _ext.shared import page_links, rewrite_when_shown_changes
 
 
 def add_cited_in(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
@@ -37,6 +38,18 @@ def add_cited_in(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None
             citation += page_links(app, fromdocname, docs, nodes.Text("Cited in: "), ["cited-in"])
 
 
+def shown_in_bibliography(env, pages: list[str]) -> dict[str, Any]:
+    """What the bibliography shows of each page: where it cites each work (the "Cited in" links
+    point at each citation) and the sentence around its first citation of each."""
+    wanted = set(pages)
+    places = defaultdict(list)
+    for ref in env.get_domain("cite").citation_refs:
+        if ref.docname in wanted:
+            places[ref.docname].append((ref.citation_ref_id, tuple(target.key for target in ref.targets)))
+    contexts = getattr(env, "citation_contexts", {})  # bibliography_page.py
+    return {doc: (places[doc], contexts.get(doc)) for doc in places}
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Load the citation modules; draw the "Cited in" lists on the bibliography pages."""
     app.setup_extension("_ext.pybtex_cache")
@@ -44,5 +57,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("_ext.bibtex_domain")
     app.add_config_value("bibliography_docnames", ["bibliography"], "env")
     app.connect("doctree-resolved", add_cited_in)
-    rewrite_on_any_change(app, lambda app, env: app.config.bibliography_docnames)
+    rewrite_when_shown_changes(app, lambda app, env: app.config.bibliography_docnames, shown_in_bibliography)
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

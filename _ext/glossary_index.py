@@ -30,7 +30,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from _ext.backlinks import context_item, fill, sentence_around
-from _ext.shared import page_link, page_links, rewrite_on_any_change
+from _ext.shared import page_link, page_links, rewrite_when_shown_changes
 
 logger = logging.getLogger(__name__)
 
@@ -234,7 +234,7 @@ def init_env(app):
 
 class GlossaryCollector(EnvironmentCollector):
     """The glossary's per-document state: collected on read, forgotten on purge, merged after
-    parallel reads; the glossary is rebuilt whenever any page changes (its lists of uses)."""
+    parallel reads; the glossary is written again when a page's term links changed (its lists of uses)."""
 
     def process_doc(self, app, doctree):
         """See collect()."""
@@ -300,13 +300,18 @@ def uses_list(app, fromdocname, users):
     return block
 
 
+def shown_in_glossary(env, pages):
+    """What the glossary shows of each page: the terms it links, with the sentence of each first link."""
+    return {doc: dict(env.glossary_links_by_doc[doc]) for doc in pages if env.glossary_links_by_doc.get(doc)}
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Collect the glossary and its uses, check them, and draw the lists of uses."""
     app.add_config_value("glossary_docnames", ["glossary"], "env")
     app.connect("builder-inited", init_env)
     app.add_env_collector(GlossaryCollector)
     # A page's term links changed: the glossary's lists of uses must be redrawn.
-    rewrite_on_any_change(app, lambda app, env: app.config.glossary_docnames)
+    rewrite_when_shown_changes(app, lambda app, env: app.config.glossary_docnames, shown_in_glossary)
     app.connect("env-updated", scan_mentions)
     app.connect("env-check-consistency", check_usage)
     app.connect("doctree-resolved", resolve)

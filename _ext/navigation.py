@@ -3,12 +3,15 @@
 Every page carries the navigation (the sidebar, the previous and next links).
 Sphinx rewrites only the pages it re-read, so after a page is added, removed or
 retitled, or a toctree edited, the other pages kept their old navigation until
-``_build`` was deleted, and ``make live`` showed a stale book. This extension
-notes the toctrees and titles of the pages about to be read
-(``env-before-read-docs``) and, when any of them changed or a page came or went,
-marks every page for writing (``env-updated``). An edit that leaves the
-navigation alone still rewrites only its own page.
+``_build`` was deleted, and ``make live`` showed a stale book. A page's description
+is shown the same way, as the hover text of every link to the page (previews.py).
+This extension notes the toctrees, titles and descriptions of the pages about to be
+read (``env-before-read-docs``) and, when any of them changed or a page came or went,
+marks every page for writing (``env-updated``). An edit that leaves them alone
+still rewrites only its own page.
 """
+
+from _ext.page_metadata import front_matter
 
 _BEFORE = "_navigation_before"
 
@@ -18,6 +21,7 @@ def _snapshot(env, docnames):
         doc: (
             tuple(env.toctree_includes.get(doc, ())),
             env.titles[doc].astext() if doc in env.titles else None,
+            front_matter(env, doc).get("description"),
         )
         for doc in docnames
     }

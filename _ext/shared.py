@@ -3,9 +3,9 @@
 * ``page_link`` and ``page_links``: the "list of links to pages" that the
   bibliography ("Cited in"), the glossary ("Used in") and the ``tagged-pages``
   directive draw.
-* ``rebuild_on_any_change``: an ``env-get-outdated`` handler for pages that
-  list other pages and must be read again whenever any page changes;
-  ``rewrite_on_any_change``: the same for pages that need only be written again.
+* ``rewrite_when_shown_changes``: for the pages that list other pages (the
+  bibliography, the glossary, topic pages): write them again, without reading them
+  again, when what they show of a page just read changed.
 * ``class_attributes``: every class attribute of every built HTML page, for the
   post-build passes (icons.py and css_trim.py); only the pages written since the
   last build are read.
@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -74,45 +75,59 @@ def page_links(
     return para
 
 
-def rebuild_on_any_change(docnames: Callable[[Sphinx, BuildEnvironment], Iterable[str]]) -> Callable:
-    """An env-get-outdated handler: when any page is added, changed or removed, the pages
-    ``docnames(app, env)`` names are rebuilt too (those that exist and are not rebuilt anyway)."""
-
-    def outdated(
-        app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-    ) -> list[str]:
-        if added or changed or removed:
-            return [d for d in docnames(app, env) if d in env.found_docs and d not in changed]
-        return []
-
-    return outdated
-
-
-def rewrite_on_any_change(app: Sphinx, docnames: Callable[[Sphinx, BuildEnvironment], Iterable[str]]) -> None:
-    """When any page is added, changed or removed, write the pages ``docnames(app, env)``
-    names again, without reading them again.
+def rewrite_when_shown_changes(
+    app: Sphinx,
+    docnames: Callable[[Sphinx, BuildEnvironment], Iterable[str]],
+    shown: Callable[[BuildEnvironment, list[str]], dict[str, Any]],
+) -> None:
+    """Write the pages ``docnames(app, env)`` names again, without reading them again, when
+    what they show of the pages just read changed.
 
     For pages whose lists of other pages (cited in, used in, tagged) are drawn when the
     page is written (``doctree-resolved``) from what the environment holds: re-reading
     them would add nothing, and reading more than a few pages makes Sphinx read in
     parallel, which sends the whole environment back from each worker.
-    """
-    pending: set[str] = set()
 
-    def note(
+    ``shown(env, pages)`` gives, for each of ``pages`` the lists show, what they show of it
+    (a page left out shows nothing). It is taken for the pages about to be read, before and
+    after reading; their titles are compared too (a list may quote a title in a sentence
+    from another page), and a removed page always counts as a change. An edit that touches
+    none of it (a new paragraph without citations, terms or tags) writes none of the lists.
+    """
+    before: dict[str, tuple[Any, Any]] = {}
+    removed_any = [False]
+
+    def seen(env: BuildEnvironment, pages: list[str]) -> dict[str, tuple[Any, Any]]:
+        values = shown(env, pages)
+        return {
+            doc: (env.titles[doc].astext() if doc in env.titles else None, values.get(doc)) for doc in pages
+        }
+
+    def note_removed(
         app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
     ) -> list[str]:
-        if added or changed or removed:
-            pending.update(docnames(app, env))
+        removed_any[0] = bool(removed)
         return []
 
+    def note_before(app: Sphinx, env: BuildEnvironment, read: list[str]) -> None:
+        before.clear()
+        before.update(seen(env, list(read)))
+
     def rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-        found = [d for d in pending if d in env.all_docs]
-        pending.clear()
-        return rewrite_only(app, found)
+        after = seen(env, list(before))
+        changed = removed_any[0] or any(
+            (old_title is not None and old_title != after[doc][0]) or old_value != after[doc][1]
+            for doc, (old_title, old_value) in before.items()
+        )
+        before.clear()
+        removed_any[0] = False
+        if not changed:
+            return []
+        return rewrite_only(app, (d for d in docnames(app, env) if d in env.all_docs))
 
     app.setup_extension("_ext.rewrite_only")
-    app.connect("env-get-outdated", note)
+    app.connect("env-get-outdated", note_removed)
+    app.connect("env-before-read-docs", note_before)
     app.connect("env-updated", rewrite)
 
 

@@ -1,8 +1,8 @@
 """The ``tagged-pages`` directive: list the pages whose front matter carries a tag.
 
 Topic pages use it so that a new page joins its topics by naming them in its own
-``tags``, with no list kept by hand. A page with the directive is rebuilt
-whenever any page changes, since any page may have gained or lost the tag.
+``tags``, with no list kept by hand. A page with the directive is written again
+when a page read again changed its tags, description or title.
 Which pages hold the directive is per-document state, kept in a small domain
 that forgets a page when it is re-read and merges parallel reads.
 """
@@ -17,7 +17,7 @@ from sphinx.domains import Domain
 from sphinx.util.docutils import SphinxDirective
 
 from _ext.page_metadata import front_matter
-from _ext.shared import page_link, rewrite_on_any_change
+from _ext.shared import page_link, rewrite_when_shown_changes
 
 
 class tagged_pages(nodes.General, nodes.Element):
@@ -84,6 +84,16 @@ def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
         node.replace_self(items if found else nodes.paragraph(text="No page carries this tag yet."))
 
 
+def shown_in_topics(env, pages: list[str]) -> dict[str, Any]:
+    """What a topic page shows of each page: its tags and description."""
+    shown = {}
+    for doc in pages:
+        meta = front_matter(env, doc)
+        if meta.get("tags"):
+            shown[doc] = (tuple(meta["tags"]), meta.get("description"))
+    return shown
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive, its domain and its rebuild rule."""
     app.setup_extension("_ext.page_metadata")
@@ -91,5 +101,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(TaggedPagesDomain)
     app.add_directive("tagged-pages", TaggedPagesDirective)
     app.connect("doctree-resolved", fill)
-    rewrite_on_any_change(app, lambda app, env: env.get_domain("tagged").docs)
+    rewrite_when_shown_changes(app, lambda app, env: env.get_domain("tagged").docs, shown_in_topics)
     return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

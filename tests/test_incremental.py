@@ -183,8 +183,91 @@ def test_an_edited_entry_or_definition_rewrites_exactly_the_pages_that_show_it(t
     def edit_definition():
         glossary.write_text(glossary.read_text().replace("A short document that", "A brief document that"))
 
-    assert sorted(set(written_by(src, out, edit_definition)) - set(always)) == ["glossary", "index", "other"]
+    # The glossary is read again, but its title and headings did not change: its parent in the
+    # table of contents (index) is not written (rewrite_only.py).
+    assert sorted(set(written_by(src, out, edit_definition)) - set(always)) == ["glossary", "other"]
     assert page(out, "other").select_one("a:has(.std-term)")["title"].startswith("A brief document")
+
+
+BIBLIOGRAPHY = """---
+description: Every work the tiny book cites.
+tags: []
+---
+
+# Works cited
+
+:::{bibliography}
+:::
+"""
+TOPIC = """---
+description: The tiny book's pages on safety.
+tags: []
+---
+
+# Safety
+
+:::{tagged-pages} safety
+:::
+"""
+
+
+def test_an_edit_writes_the_lists_of_pages_only_when_what_they_show_changed(tmp_path):
+    """The bibliography, the glossary, topic pages and a page's parents list other pages; a
+    page edit writes each of them again only when it changed what they show of the page,
+    and the result is byte for byte what a clean build writes."""
+    src, out, clean = tmp_path / "src", tmp_path / "out", tmp_path / "clean"
+    shutil.copytree(ROOTS / "base", src)
+    (src / "bibliography.md").write_text(BIBLIOGRAPHY)
+    (src / "topic.md").write_text(TOPIC)
+    index = src / "index.md"
+    index.write_text(index.read_text().replace("page\nglossary\n", "page\nglossary\nbibliography\ntopic\n"))
+    build(src, out)
+    always = set(written_by(src, out, lambda: None))
+    source = src / "page.md"
+
+    def edit(old, new):
+        def change():
+            text = source.read_text()
+            assert old in text
+            source.write_text(text.replace(old, new, 1))
+
+        return sorted(set(written_by(src, out, change)) - always)
+
+    # A paragraph with no citation, term or tag: the page alone.
+    assert edit("Back to {ref}`home`.", "Back to {ref}`home`.\n\nA plain new paragraph.") == ["page"]
+    # A new heading: the parent's table of contents shows it.
+    assert edit("A plain new paragraph.", "A plain new paragraph.\n\n## A new section") == ["index", "page"]
+    # A citation: the bibliography's "Cited in" shows it, with its sentence.
+    assert edit("A plain new paragraph.", "Scale matters {cite:p}`Kaplan2020scaling`.") == [
+        "bibliography",
+        "page",
+    ]
+    # A term link in another sentence: the glossary's "Used in", not the bibliography.
+    assert edit("## A new section", "## A new section\n\nSome use {term}`synthetic data`.") == [
+        "glossary",
+        "page",
+    ]
+    # The sentence around the citation: the bibliography shows it.
+    assert edit("Scale matters", "Scale still matters") == ["bibliography", "page"]
+    # A tag: the topic page lists the page.
+    assert edit("tags: [safety]", "tags: [regulation]") == ["page", "topic"]
+    # The description: every link to the page shows it as hover text (previews.py), so every
+    # page is written, as after a new title (navigation.py).
+    assert edit("A second page that", "The second page, which") == [
+        "bibliography",
+        "glossary",
+        "index",
+        "page",
+        "topic",
+    ]
+
+    build(src, clean)
+    differ = [
+        str(p.relative_to(clean))
+        for p in sorted(clean.rglob("*.html"))
+        if (out / p.relative_to(clean)).read_bytes() != p.read_bytes()
+    ]
+    assert differ == []
 
 
 def test_a_rebuild_after_a_new_icon_and_class_writes_what_a_clean_build_writes(tmp_path):
