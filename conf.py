@@ -51,7 +51,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "notfound.extension",  # the 404 page, with links that work at any depth
     "sphinx_sitemap",
-    "sphinxext.opengraph",  # OpenGraph and Twitter metadata for link previews
+    "_ext.opengraph",  # sphinxext-opengraph's link-preview metadata, without matplotlib
     # Local extensions (in _ext/), one concern each:
     "_ext.accessibility",
     "_ext.anatomy",
@@ -87,6 +87,7 @@ extensions = [
     "_ext.search",
     "_ext.small_reads",
     "_ext.tagged_pages",
+    "_ext.template_cache",
 ]
 nitpicky = True
 exclude_patterns = [
