@@ -430,3 +430,49 @@ def test_sphinx_index_entries_live_in_the_environment():
     assert "self._index_entries" in inspect.getsource(IndexBuilder.__init__)
     assert "env._search_index_index_entries" in inspect.getsource(IndexBuilder.__init__)
     assert "indexentries" not in inspect.getsource(IndexBuilder.load)
+
+
+def test_opengraph_imports_only_the_stand_in_names():
+    """_ext/opengraph.py replaces sphinxext-opengraph's _social_cards module with a stand-in: the
+    extension must import just the stand-in's names from it, and skip cards when the maker is None.
+    Loaded through the stand-in, it must not import matplotlib (the half second it saves)."""
+    import inspect
+    import subprocess
+    import sys
+
+    import sphinxext.opengraph
+
+    from _ext import opengraph
+
+    source = inspect.getsource(sphinxext.opengraph)
+    imported = {
+        alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module == opengraph.SOCIAL_CARDS
+        for alias in node.names
+    }
+    stand_in = opengraph._stand_in()
+    assert imported == {name for name in vars(stand_in) if not name.startswith("__")}
+    assert "create_social_card is not None" in source
+    check = (
+        "import sys; from _ext import opengraph; "
+        "sys.modules.setdefault(opengraph.SOCIAL_CARDS, opengraph._stand_in()); "
+        "import sphinxext.opengraph; assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=ROOTS.parent.parent, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_sphinx_templates_have_a_jinja_environment(tiny_book):
+    """_ext/template_cache.py gives the HTML builder's Jinja environment a bytecode cache: the
+    builder must render through builder.templates.environment, and the build must fill the cache."""
+    import inspect
+
+    from jinja2 import BaseLoader
+    from sphinx.jinja2glue import BuiltinTemplateLoader
+
+    assert "self.environment = " in inspect.getsource(BuiltinTemplateLoader.init)
+    assert issubclass(BuiltinTemplateLoader, BaseLoader)  # BaseLoader.load reads the bytecode cache
+    assert any((tiny_book.parent / "doctrees" / "jinja").glob("__jinja2_*.cache"))
