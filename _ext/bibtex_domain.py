@@ -58,8 +58,10 @@ class BookBibtexDomain(BibtexDomain):
         return index
 
     def env_updated(self) -> Iterable[str]:
-        """Upstream's env_updated, with the citing documents indexed once for all its look-ups."""
-        BookStyle.formatted.clear()  # the bibliography may have changed since the last build
+        """Upstream's env_updated, with the citing documents indexed once for all its look-ups,
+        and the entries formatted by earlier builds taken from the environment."""
+        BookStyle.formatted = getattr(self.env, "bibtex_formatted", {})
+        BookStyle.used = set()
         self._citing = None
         self._citing = self.citing_documents()
         self._position = None
@@ -67,6 +69,8 @@ class BookBibtexDomain(BibtexDomain):
             return super().env_updated()
         finally:
             self._citing = self._position = None  # citation_refs change with the next read
+            # Saved with the environment: only what this build used, so edits do not pile up.
+            self.env.bibtex_formatted = {key: BookStyle.formatted[key] for key in sorted(BookStyle.used)}
 
     # Copied from upstream's BibtexDomain.get_filtered_entries (2.7.0); the changes: the
     # cited_docnames come from the index instead of a scan of every citation, and a page's

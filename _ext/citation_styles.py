@@ -14,6 +14,8 @@ so ``bibtex_default_style`` and ``bibtex_reference_style`` in conf.py can name t
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -48,23 +50,48 @@ class KeyLabelStyle(BaseLabelStyle):
             yield entry.key
 
 
+def entry_digest(entry: Any) -> str:
+    """A digest of everything pybtex formats from an entry: its type, fields and persons."""
+    parts = [entry.type]
+    parts += ["%s=%s" % (name, value) for name, value in entry.fields.items()]
+    parts += ["%s=%s" % (role, " and ".join(map(str, people))) for role, people in entry.persons.items()]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
 class BookStyle(PlainStyle):
-    """pybtex's plain style, labelled by key; each entry is formatted once per build.
+    """pybtex's plain style, labelled by key; each entry is formatted once, not once per build.
 
     Every page's reference list formats its entries again (twice, with the hover
-    text); the result depends only on the entry and its label, so it is reused.
-    The book's bibtex domain (_ext/bibtex_domain.py) empties the memo at the start
-    of each build's bookkeeping, since the bibliography may have changed.
+    text), and every build formats them all again, a quarter of a rebuild that
+    changes nothing; the result depends only on the entry's content and its label, so
+    it is remembered by those. The book's bibtex domain (_ext/bibtex_domain.py) keeps
+    the memo in the environment between builds and drops what a build did not use.
     """
 
     default_label_style = KeyLabelStyle
-    formatted: ClassVar[dict] = {}  # (label, key, id of the entry) -> FormattedEntry
+    formatted: ClassVar[dict] = {}  # (style options, label, digest of the entry) -> FormattedEntry
+    used: ClassVar[set] = set()  # the keys of ``formatted`` looked up in this build
+
+    @functools.cached_property
+    def options(self) -> str:
+        """The options this style formats with (its label, name and sorting styles)."""
+        return "%s %s %s %s %s" % (
+            type(self).__qualname__,
+            type(self.label_style).__qualname__,
+            type(self.name_style).__qualname__,
+            type(self.sorting_style).__qualname__,
+            self.abbreviate_names,
+        )
 
     def format_entry(self, label, entry, bib_data=None):
-        """pybtex's format_entry, remembered for this build."""
-        cache_key = (label, entry.key, id(entry))
+        """pybtex's format_entry, remembered by the entry's label and content (not for an
+        entry with a crossref, which is formatted with another entry's fields)."""
+        if "crossref" in entry.fields:
+            return super().format_entry(label, entry, bib_data=bib_data)
+        cache_key = (self.options, label, entry_digest(entry))
         if cache_key not in self.formatted:
             self.formatted[cache_key] = super().format_entry(label, entry, bib_data=bib_data)
+        self.used.add(cache_key)
         return self.formatted[cache_key]
 
 

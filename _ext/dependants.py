@@ -24,13 +24,13 @@ keys in order) and ``dependants_terms`` ({term: its definition, anchors and name
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from _ext.citation_styles import entry_digest
 from _ext.glossary_index import _all_entries, _norm
 from _ext.rewrite_only import rewrite_only
 
@@ -43,15 +43,7 @@ def _bib_files(env: BuildEnvironment) -> set[Path]:
 
 def _bib_digests(env: BuildEnvironment) -> dict[str, str]:
     """{key: digest of the entry's fields and persons} for every entry of the bibliography."""
-    digests = {}
-    for key, entry in env.get_domain("cite").bibdata.data.entries.items():
-        parts = [entry.type]
-        parts += ["%s=%s" % (k, v) for k, v in entry.fields.items()]
-        parts += [
-            "%s=%s" % (role, " and ".join(str(p) for p in people)) for role, people in entry.persons.items()
-        ]
-        digests[key] = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-    return digests
+    return {key: entry_digest(entry) for key, entry in env.get_domain("cite").bibdata.data.entries.items()}
 
 
 def forget_bib_dependency(app: Sphinx, doctree: Any) -> None:
