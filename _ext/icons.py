@@ -112,6 +112,38 @@ def _find(segment, name):
     return (int(match.group(1)), int(match.group(2)), match.group(3)) if match else None
 
 
+OUTLINES_CACHE = "icon-outlines.json"  # in the doctree folder: the outlines found so far
+
+
+def outlines(
+    wanted: list[tuple[str, str]], cache_dir: str | Path | None = None
+) -> dict[tuple[str, str], Any]:
+    """{(pack, name): (width, height, path), or None when the library lacks it} for ``wanted``.
+
+    Looking an icon up in the 1.5 MB library takes a tenth of a second a build; the answers
+    are kept in the doctree folder with the library's size and time, and the library is read
+    only for an icon not looked up before.
+    """
+    status = LIBRARY.stat()
+    stamp = "%d %d" % (status.st_mtime_ns, status.st_size)
+    cache = Path(cache_dir) / OUTLINES_CACHE if cache_dir else None
+    known = {}
+    if cache and cache.is_file():
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+        if saved.get("library") == stamp:
+            known = saved["outlines"]
+    missing = [icon for icon in wanted if "%s:%s" % icon not in known]
+    if missing:
+        segments = _pack_segments(LIBRARY.read_text(encoding="utf-8"))
+        for pack, name in missing:
+            known["%s:%s" % (pack, name)] = _find(segments.get(pack, ""), name)
+        if cache:
+            cache.write_text(
+                json.dumps({"library": stamp, "outlines": known}, sort_keys=True), encoding="utf-8"
+            )
+    return {icon: known["%s:%s" % icon] for icon in wanted}
+
+
 def used_icons(outdir: str | Path, cache_dir: str | Path | None = None) -> dict[tuple[str, str], str]:
     """{(pack, name): first page using it} for every Font Awesome icon class in the built pages."""
     used: dict[tuple[str, str], str] = {}
@@ -131,10 +163,11 @@ def write_subset(app: Sphinx, exception: Exception | None) -> None:
     target = Path(app.outdir) / "_static" / "scripts" / "fontawesome.js"
     if not target.exists() or not LIBRARY.exists():
         return
-    segments = _pack_segments(LIBRARY.read_text(encoding="utf-8"))
+    used = sorted(used_icons(app.outdir, app.doctreedir).items())
+    found_by_icon = outlines([icon for icon, _ in used], app.doctreedir)
     icons = {}
-    for (pack, name), page in sorted(used_icons(app.outdir, app.doctreedir).items()):
-        found = _find(segments.get(pack, ""), name)
+    for (pack, name), page in used:
+        found = found_by_icon[pack, name]
         if found:
             icons["%s:%s" % (pack, name)] = list(found)
         else:

@@ -3,7 +3,9 @@
 import tinycss2
 
 from _ext.css_trim import _keep_selector, _split_selectors, _trim
-from _ext.icons import LIBRARY, _find, _pack_segments
+import json
+
+from _ext.icons import LIBRARY, OUTLINES_CACHE, _find, _pack_segments, outlines
 
 
 def test_selector_lists_split_only_at_top_level_commas():
@@ -35,6 +37,21 @@ def test_icons_are_found_by_name_and_by_alias():
     assert _find(segments["fas"], "pencil-alt") is not None  # an alias of "pencil"
     assert _find(segments["fab"], "github") is not None
     assert _find(segments["fas"], "no-such-icon-anywhere") is None
+
+
+def test_icon_outlines_are_looked_up_once_and_kept_while_the_library_is_unchanged(tmp_path):
+    wanted = [("fas", "magnifying-glass"), ("fas", "no-such-icon-anywhere")]
+    segments = _pack_segments(LIBRARY.read_text(encoding="utf-8"))
+    first = outlines(wanted, tmp_path)
+    assert first == {icon: _find(segments[icon[0]], icon[1]) for icon in wanted}
+    cache = tmp_path / OUTLINES_CACHE
+    saved = json.loads(cache.read_text())
+    saved["outlines"]["fas:magnifying-glass"] = [1, 2, "M kept"]  # the next call answers from here
+    cache.write_text(json.dumps(saved))
+    assert outlines(wanted, tmp_path)[("fas", "magnifying-glass")] == [1, 2, "M kept"]
+    saved["library"] = "another library"  # a theme upgrade: everything is looked up again
+    cache.write_text(json.dumps(saved))
+    assert outlines(wanted, tmp_path) == first
 
 
 def test_is_and_where_groups_are_kept_when_any_listed_class_is_used():
