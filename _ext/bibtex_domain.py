@@ -22,12 +22,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+# Upstream internals (sphinxcontrib-bibtex 2.7.0, domain.py): the module, whose ``logger``
+# env_updated warns through (QuietLogger), and _FilterVisitor, which evaluates a
+# bibliography's :filter: expression for one entry. Pinned by tests/test_contracts.py
+# (test_bibtex_filter_visitor, test_bibtex_env_updated_warns_through_the_module_logger).
+import sphinxcontrib.bibtex.domain as upstream
 from sphinx.application import Sphinx
 from sphinx.util import logging
-
-# Upstream internal (sphinxcontrib-bibtex 2.7.0, domain.py): evaluates a
-# bibliography's :filter: expression for one entry. Its signature and results
-# are pinned by tests/test_contracts.py::test_bibtex_filter_visitor.
 from sphinxcontrib.bibtex.directives import BibliographyKey
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
 from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
@@ -35,10 +36,37 @@ from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
 from _ext.citation_styles import BookStyle
 
 logger = logging.getLogger(__name__)
+logger_of_upstream = upstream.logger
 
 # A page's own reference list, ``:filter: docname in docnames``, can only ever show the works
 # that page cites (or lists by key): re-reading the page is what changes them.
 OWN_LIST = ast.dump(ast.parse("docname in docnames"))
+
+
+class QuietLogger:
+    """The upstream module's logger, minus the bibtex warnings conf.py suppresses.
+
+    Each page has its own reference list, so upstream's ``env_updated`` warns "duplicate
+    citation" for every work on every page after the first that lists it (10,000 times a
+    build at 2,000 pages), and Sphinx drops each warning only after making its record: a
+    second of every build. Warnings not suppressed pass through unchanged.
+    """
+
+    def __init__(self, logger: Any, suppressed: Iterable[str]) -> None:
+        self.logger = logger
+        self.suppressed = {
+            s.split(".", 1)[1] if "." in s else "*" for s in suppressed if s.split(".")[0] == "bibtex"
+        }
+
+    def warning(
+        self, message: str, *args: Any, type: str | None = None, subtype: str | None = None, **kwargs: Any
+    ) -> None:
+        if type == "bibtex" and ("*" in self.suppressed or subtype in self.suppressed):
+            return
+        self.logger.warning(message, *args, type=type, subtype=subtype, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.logger, name)
 
 
 class BookBibtexDomain(BibtexDomain):
@@ -61,16 +89,20 @@ class BookBibtexDomain(BibtexDomain):
         """Upstream's env_updated, with the citing documents indexed once for all its look-ups,
         and the entries formatted by earlier builds taken from the environment."""
         BookStyle.formatted = getattr(self.env, "bibtex_formatted", {})
-        BookStyle.used = set()
+        BookStyle.used, BookStyle.digests = set(), {}
         self._citing = None
         self._citing = self.citing_documents()
         self._position = None
+        # Upstream internal: env_updated warns through the module's ``logger`` (2.7.0).
+        upstream.logger = QuietLogger(logger_of_upstream, self.env.config.suppress_warnings)
         try:
             return super().env_updated()
         finally:
+            upstream.logger = logger_of_upstream
             self._citing = self._position = None  # citation_refs change with the next read
             # Saved with the environment: only what this build used, so edits do not pile up.
             self.env.bibtex_formatted = {key: BookStyle.formatted[key] for key in sorted(BookStyle.used)}
+            BookStyle.digests = {}  # the entries themselves are kept alive by it
 
     # Copied from upstream's BibtexDomain.get_filtered_entries (2.7.0); the changes: the
     # cited_docnames come from the index instead of a scan of every citation, and a page's

@@ -71,6 +71,7 @@ class BookStyle(PlainStyle):
     default_label_style = KeyLabelStyle
     formatted: ClassVar[dict] = {}  # (style options, label, digest of the entry) -> FormattedEntry
     used: ClassVar[set] = set()  # the keys of ``formatted`` looked up in this build
+    digests: ClassVar[dict] = {}  # id of an entry -> (entry, its digest), for this build
 
     @functools.cached_property
     def options(self) -> str:
@@ -88,7 +89,10 @@ class BookStyle(PlainStyle):
         entry with a crossref, which is formatted with another entry's fields)."""
         if "crossref" in entry.fields:
             return super().format_entry(label, entry, bib_data=bib_data)
-        cache_key = (self.options, label, entry_digest(entry))
+        known = self.digests.get(id(entry))
+        if known is None or known[0] is not entry:
+            known = self.digests[id(entry)] = (entry, entry_digest(entry))
+        cache_key = (self.options, label, known[1])
         if cache_key not in self.formatted:
             self.formatted[cache_key] = super().format_entry(label, entry, bib_data=bib_data)
         self.used.add(cache_key)

@@ -70,7 +70,7 @@ UNUSED_FEATURES = {
 def used_words(app: Sphinx) -> set[str]:
     """Every class name in the built pages and every word in the site's scripts."""
     words, said = set(), set()
-    for _page, classes in class_attributes(app.outdir, app.doctreedir):
+    for classes in class_attributes(app.outdir, app.doctreedir):
         words.update(classes.split())
     for script in Path(app.outdir).rglob("*.js"):
         # The search index (Sphinx's and its shards, _ext/search_shards.py) holds words, not classes.

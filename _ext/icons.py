@@ -147,7 +147,7 @@ def outlines(
 def used_icons(outdir: str | Path, cache_dir: str | Path | None = None) -> dict[tuple[str, str], str]:
     """{(pack, name): first page using it} for every Font Awesome icon class in the built pages."""
     used: dict[tuple[str, str], str] = {}
-    for page, classes in class_attributes(outdir, cache_dir):
+    for classes, page in class_attributes(outdir, cache_dir).items():
         names = classes.split()
         pack = next((PACKS[c] for c in names if c in PACKS), "fas")
         for c in names:

@@ -165,9 +165,14 @@ def file_id(prefix: str) -> str:
     return "x" + prefix.encode("utf-8").hex()
 
 
+# One encoder for every call: json.dumps with options builds a new one each time, and the
+# index is dumped key by key (84,000 calls at 2,000 pages).
+ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(data: Any) -> str:
     """Compact, sorted JSON: the same index always makes the same bytes."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return ENCODER.encode(data)
 
 
 def script(callback: str, *args: Any) -> str:

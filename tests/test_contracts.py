@@ -476,3 +476,32 @@ def test_sphinx_templates_have_a_jinja_environment(tiny_book):
     assert "self.environment = " in inspect.getsource(BuiltinTemplateLoader.init)
     assert issubclass(BuiltinTemplateLoader, BaseLoader)  # BaseLoader.load reads the bytecode cache
     assert any((tiny_book.parent / "doctrees" / "jinja").glob("__jinja2_*.cache"))
+
+
+def test_bibtex_env_updated_warns_through_the_module_logger():
+    """_ext/bibtex_domain.py quiets the suppressed bibtex warnings by swapping the upstream
+    module's logger during env_updated: the warnings must go through that global."""
+    import inspect
+
+    import sphinxcontrib.bibtex.domain as upstream
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    source = inspect.getsource(BibtexDomain.env_updated)
+    assert "logger.warning(" in source and 'subtype="duplicate_citation"' in source
+    assert (
+        "logger" in BibtexDomain.env_updated.__globals__
+        and upstream.logger is bibtex_domain.logger_of_upstream
+    )
+
+    quiet = bibtex_domain.QuietLogger(upstream.logger, ["bibtex.duplicate_citation", "myst.topmatter"])
+    assert quiet.suppressed == {"duplicate_citation"}
+    heard = []
+
+    class Listener:
+        def warning(self, message, *args, **kwargs):
+            heard.append(kwargs["subtype"])
+
+    quiet = bibtex_domain.QuietLogger(Listener(), ["bibtex.duplicate_citation"])
+    quiet.warning("dropped", type="bibtex", subtype="duplicate_citation")
+    quiet.warning("kept", type="bibtex", subtype="duplicate_label")
+    assert heard == ["duplicate_label"]

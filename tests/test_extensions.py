@@ -1,10 +1,10 @@
 """Unit tests of the local extensions' pure functions."""
 
+import json
+
 import tinycss2
 
 from _ext.css_trim import _keep_selector, _split_selectors, _trim
-import json
-
 from _ext.icons import LIBRARY, OUTLINES_CACHE, _find, _pack_segments, outlines
 
 
