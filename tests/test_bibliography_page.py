@@ -23,11 +23,11 @@ def bibliography_pages(book):
 
 def test_there_is_a_page_per_group_and_each_work_is_on_the_page_of_its_group(book):
     bib = parse_file(str(ROOT / "references.bib"))
-    assert len(conf.bibliography_docnames) == len(conf.bib_keyword_groups)
     found = {}
-    for name, soup in bibliography_pages(book):
+    # conf.py lists the pages in the order of the groups (the benchmark's book relies on it)
+    for (name, soup), group in zip(bibliography_pages(book), conf.bib_keyword_groups, strict=True):
         groups = {bib.entries[div["id"]].fields["keywords"].strip() for div in soup.select("div.citation")}
-        assert len(groups) == 1, (name, groups)  # one group a page
+        assert groups == {group}, (name, groups)
         for div in soup.select(".bd-article div.citation"):
             assert div["id"] not in found, (div["id"], name, found.get(div["id"]))
             found[div["id"]] = name
