@@ -30,7 +30,9 @@ from _ext.page_metadata import front_matter
 
 logger = logging.getLogger(__name__)
 
-REFERENCE_PAGES = {"glossary", "bibliography"}  # the bibliography's landing page; its pages are in conf.py
+# The glossary and the bibliography's landing page; reference_pages adds the bibliography's
+# pages, which conf.py names (bibliography_docnames).
+REFERENCE_PAGES = {"glossary", "bibliography"}
 
 
 def _matches(docname, patterns):

@@ -39,8 +39,9 @@ def build_graph(app):
     env, builder = app.env, app.builder
     nodes, edges = {}, set()
 
-    # A cited work's node leads to its entry on the bibliography page that lists it (a book
-    # whose bibliography pages list no work, as in a test root, points at the first of them).
+    # A cited work's node leads to its entry on the bibliography page that lists it. A work no
+    # bibliography page lists (a test root has none) points where the first one would list it;
+    # with no bibliography page configured at all, at the landing page of the book.
     listed = listing_pages(env, app.config)
     fallback = (app.config.bibliography_docnames or ["index"])[0]
 
