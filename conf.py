@@ -57,6 +57,7 @@ extensions = [
     "_ext.anatomy",
     "_ext.backlinks",
     "_ext.bib_checks",
+    "_ext.bibliography_landing",
     "_ext.bibliography_page",
     "_ext.citations",
     "_ext.claims",
@@ -254,5 +255,14 @@ page_metadata_tags = [
 # What contributed pages may contain (_ext/content_policy.py): no directive that reads
 # files or writes raw markup is allowed; name one here only after review.
 content_policy_allowed_directives = []
-# The groups of the bibliography page; every entry's `keywords` names one (_ext/bib_checks.py).
+# The groups of the bibliography; every entry's `keywords` names one (_ext/bib_checks.py).
 bib_keyword_groups = ["paper", "article", "software", "policy", "newsletter"]
+# The bibliography's pages, one per group, each listing the works whose `keywords` name it
+# (_ext/citations.py, _ext/bibliography_page.py); bibliography.md lists them.
+bibliography_docnames = [
+    "bibliography/papers",
+    "bibliography/articles",
+    "bibliography/software",
+    "bibliography/policy",
+    "bibliography/newsletters",
+]

@@ -11,7 +11,7 @@ follows a shorter form). Each such page, unless its front matter says
 - at least ``anatomy_min_margin_notes`` margin notes;
 - at least ``anatomy_min_words`` words, not counting the reference list;
 - links to at least ``anatomy_min_links`` other pages of the book, not counting the
-  glossary and the bibliography;
+  glossary and the bibliography's pages (its landing page and ``bibliography_docnames``);
 - at least one citation.
 
 A shortfall is a warning naming the file and the line of the page's title (or of
@@ -30,6 +30,8 @@ from _ext.page_metadata import front_matter
 
 logger = logging.getLogger(__name__)
 
+# The glossary and the bibliography's landing page; reference_pages adds the bibliography's
+# pages, which conf.py names (bibliography_docnames).
 REFERENCE_PAGES = {"glossary", "bibliography"}
 
 
@@ -60,6 +62,11 @@ def _title_line(env, docname):
     return 1
 
 
+def reference_pages(config):
+    """The pages that list every term or work: a link to one does not connect a page to the book."""
+    return REFERENCE_PAGES | set(config.bibliography_docnames)
+
+
 def _linked_pages(doctree, docname):
     pages = set()
     for ref in doctree.findall(nodes.reference):
@@ -71,7 +78,7 @@ def _linked_pages(doctree, docname):
             if path.endswith(suffix):
                 page = path[: -len(suffix)]
                 pages.add(posixpath.normpath(posixpath.join(posixpath.dirname(docname), page)))
-    return pages - REFERENCE_PAGES - {docname}
+    return pages - {docname}
 
 
 def problems(doctree, docname, config):
@@ -106,7 +113,7 @@ def problems(doctree, docname, config):
             % (words, config.anatomy_min_words),
             None,
         )
-    linked = _linked_pages(doctree, docname)
+    linked = _linked_pages(doctree, docname) - reference_pages(config)
     if len(linked) < config.anatomy_min_links:
         yield (
             "links to %d other pages of the book (%s); an annotated page needs at least %d, not counting "
@@ -135,6 +142,7 @@ def check_anatomy(app, doctree, docname):
 
 
 def setup(app):
+    app.setup_extension("_ext.citations")  # bibliography_docnames
     app.add_config_value("anatomy_exempt", [], "env")
     app.add_config_value("anatomy_sections", [], "env")
     app.add_config_value("anatomy_min_margin_notes", 0, "env")

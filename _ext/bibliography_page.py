@@ -1,9 +1,9 @@
-"""Make the bibliography page usable, and the links in every reference list live.
+"""Make the bibliography's pages usable, and the links in every reference list live.
 
-On the bibliography page (``bibliography_docnames``), each entry
+On each bibliography page (``bibliography_docnames``: one per kind of work), each entry
 * is labelled author-year ("Amodei et al. 2016"); its citation key becomes the
-  entry's anchor (``bibliography.html#Amodei2016concrete``);
-* is sorted by first author (or organisation), then year, within its group;
+  entry's anchor (``bibliography/papers.html#Amodei2016concrete``);
+* is sorted by first author (or organisation), then year, within its page;
 * shows the first six of more than eight authors, then "et al.", with the full
   list in a collapsed block under the entry;
 * links each citing page to the exact place of each citation ("Cited in"), with
@@ -11,14 +11,14 @@ On the bibliography page (``bibliography_docnames``), each entry
   ``_ext/backlinks.py``), for the first five citing pages;
 * carries its own BibTeX in a collapsed block; ``_static/bibliography.js`` adds
   a download link to each, a filter box, and a link to the whole
-  ``references.bib``, which the HTML build copies beside the page. On the HTML
+  ``references.bib``, which the HTML build copies to the site's root. On the HTML
   website the block's BibTeX is loaded when a reader first opens one (from
   ``_static/bibtex-entries.js``, written beside the page's other files; a third
   of the page's weight otherwise); without JavaScript the block links to the
   whole ``references.bib``. The EPUB keeps each entry's BibTeX in its block.
 In every reference list, addresses and DOIs written in an entry's note become links.
 
-Everything happens on the resolved doctree, so the EPUB gets the same page
+Everything happens on the resolved doctree, so the EPUB gets the same pages
 (without the script). The labels are this module's only formatting rule: the
 citation style (``_ext/citations.py``) is untouched.
 """
@@ -238,7 +238,7 @@ def improve_reference_lists(app, doctree, fromdocname):
                 places[target.key][ref.docname].append(ref.citation_ref_id)
     lists, raw = [], _raw_entries(app.srcdir, app.config.bibtex_bibfiles)
     bibfile_uri = None
-    if _lazy_bibtex(app):
+    if _lazy_bibtex(app):  # the file is at the site's root: ../references.bib from bibliography/
         bibfile_uri = posixpath.relpath(
             posixpath.basename(app.config.bibtex_bibfiles[0]), posixpath.dirname(fromdocname) or "."
         )
@@ -247,7 +247,7 @@ def improve_reference_lists(app, doctree, fromdocname):
         if found is None:
             continue
         key, entry = found.key, found.entry
-        citation["ids"].insert(0, key)  # the key is the anchor: bibliography.html#Amodei2016concrete
+        citation["ids"].insert(0, key)  # the key is the anchor: bibliography/papers.html#Amodei2016concrete
         for label in citation.findall(nodes.label):
             label.children = [nodes.Text(author_year_label(entry))]
             break
@@ -285,7 +285,7 @@ def add_script(app, pagename, templatename, context, doctree):
 
 
 def copy_bibfile(app, exception):
-    """The whole references.bib beside the HTML pages, for the page's download link, and each
+    """The whole references.bib at the site's root, for the pages' download links, and each
     entry's BibTeX as a script, for the blocks that load it when opened."""
     if exception is None and app.builder.name in ("html", "dirhtml"):
         for bibfile in app.config.bibtex_bibfiles:

@@ -33,8 +33,7 @@ from sphinx.environment import BuildEnvironment
 from _ext.citation_styles import entry_digest
 from _ext.glossary_index import _all_entries, _norm
 from _ext.rewrite_only import rewrite_only
-
-AFTER_BIBTEX = 900  # env-updated: after sphinxcontrib-bibtex has formatted the citations
+from _ext.shared import AFTER_BIBTEX
 
 
 def _bib_files(env: BuildEnvironment) -> set[Path]:

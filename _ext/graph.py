@@ -21,6 +21,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from _ext import backlinks
+from _ext.citations import listing_pages
 from _ext.shared import keep_per_document
 
 
@@ -38,8 +39,14 @@ def build_graph(app):
     env, builder = app.env, app.builder
     nodes, edges = {}, set()
 
-    def add_work(key):  # a cited work: its node leads to the bibliography
-        url = builder.get_target_uri("bibliography")
+    # A cited work's node leads to its entry on the bibliography page that lists it. A work no
+    # bibliography page lists (a test root has none) points where the first one would list it;
+    # with no bibliography page configured at all, at the landing page of the book.
+    listed = listing_pages(env, app.config)
+    fallback = (app.config.bibliography_docnames or ["index"])[0]
+
+    def add_work(key):
+        url = "%s#%s" % (builder.get_target_uri(listed.get(key, fallback)), key)
         nodes.setdefault("work:" + key, {"id": "work:" + key, "kind": "work", "label": key, "url": url})
 
     pages = sorted(d for d in env.all_docs if d in env.titles)
@@ -112,19 +119,28 @@ def write_data(app, env):
 
 
 def compact(graph):
-    """The graph for the map's script, in a third of the bytes: nodes as [id, kind, label, url]
-    (url left empty for a work: it is the bibliography), edges as [source, target, kind] with
-    nodes by index. ``_static/book-map.js`` expands it back."""
+    """The graph for the map's script, in a third of the bytes: nodes as [id, kind, label, url],
+    except that a work's url, always "<bibliography page>#<key>", is the page's number in
+    the list ``bibliography``; edges as [source, target, kind] with nodes by index.
+    ``_static/book-map.js`` expands it back."""
     index = {node["id"]: number for number, node in enumerate(graph["nodes"])}
-    bibliography = next((n["url"] for n in graph["nodes"] if n["kind"] == "work"), "")
+    pages = sorted({n["url"].rsplit("#", 1)[0] for n in graph["nodes"] if n["kind"] == "work"})
     data = {
-        "bibliography": bibliography,
+        "bibliography": pages,
         "nodes": [
-            [n["id"], n["kind"], n["label"], "" if n["kind"] == "work" else n["url"]] for n in graph["nodes"]
+            [n["id"], n["kind"], n["label"], _work_page(n, pages) if n["kind"] == "work" else n["url"]]
+            for n in graph["nodes"]
         ],
         "edges": [[index[e["source"]], index[e["target"]], e["kind"]] for e in graph["edges"]],
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _work_page(node, pages):
+    """The number of a work's bibliography page in ``pages``; its anchor is the key in its id."""
+    page, _, anchor = node["url"].rpartition("#")
+    assert "work:" + anchor == node["id"], node  # built so by build_graph's add_work
+    return pages.index(page)
 
 
 class book_map(nodes.General, nodes.Element):
@@ -224,6 +240,7 @@ def add_script(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.setup_extension("_ext.backlinks")
+    app.setup_extension("_ext.citations")  # bibliography_docnames
     keep_per_document(app, graph_uses=dict, book_map_pages=set)
     app.connect("doctree-read", collect)
     app.add_node(book_map)

@@ -36,6 +36,7 @@ from _ext.rewrite_only import rewrite_only
 # which the themes and sphinxcontrib-bibtex use.
 AFTER_THEME = 900  # html-page-context: after the theme has filled in the page's context
 AFTER_ICONS = 800  # build-finished: after icons.py has written the icon subset
+AFTER_BIBTEX = 900  # env-updated: after sphinxcontrib-bibtex has formatted the citations
 
 CLASS_ATTR = re.compile(r'class="([^"]*)"')
 

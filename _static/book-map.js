@@ -9,8 +9,12 @@
   if (!box || !window.BOOK_GRAPH || !window.d3) { return; }
   var svg = box.querySelector("svg");
   var data = window.BOOK_GRAPH;  // compact form: see compact() in _ext/graph.py
+  // A work's url is the number of its bibliography page; its anchor is its key ("work:<key>").
+  function url(n) {
+    return n[1] === "work" ? data.bibliography[n[3]] + "#" + n[0].slice("work:".length) : n[3];
+  }
   var graph = {
-    nodes: data.nodes.map(function (n) { return { id: n[0], kind: n[1], label: n[2], url: n[3] || data.bibliography }; }),
+    nodes: data.nodes.map(function (n) { return { id: n[0], kind: n[1], label: n[2], url: url(n) }; }),
     edges: data.edges.map(function (e) { return { source: data.nodes[e[0]][0], target: data.nodes[e[1]][0], kind: e[2] }; })
   };
   var RADIUS = { page: 6, topic: 7, term: 3, claim: 3, work: 2.5 };

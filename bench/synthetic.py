@@ -189,9 +189,9 @@ VENUE_FIELD = {
 }
 
 
-def make_bib(rng, prose, n):
-    """A synthetic references.bib: (text, keys, {key: its title line})."""
-    entries, keys, titles = [], [], {}
+def make_bib(rng, prose, n, groups):
+    """A synthetic references.bib: (text, keys, {key: its title line}, {key: its group})."""
+    entries, keys, titles, group_of = [], [], {}, {}
     kinds = list(VENUE_FIELD)
     for i in range(n):
         surnames = [rng.choice(prose.words[len(COMMON) :]).capitalize() for _ in range(rng.randint(1, 4))]
@@ -206,7 +206,7 @@ def make_bib(rng, prose, n):
             VENUE_FIELD[kind]: "{%s}" % prose.title(3),
             "doi": "10.5555/bench.%d" % i,
             "url": "https://example.org/works/%d" % i,
-            "keywords": rng.choice(["paper", "article", "software", "policy", "newsletter"]),
+            "keywords": rng.choice(groups),
         }
         body = ",\n".join(
             "  %-9s = %s" % (k, v if v.startswith("{") else "{%s}" % v) for k, v in fields.items()
@@ -214,7 +214,8 @@ def make_bib(rng, prose, n):
         entries.append("@%s{%s,\n%s\n}\n" % (kind, key, body))
         keys.append(key)
         titles[key] = "  title     = {%s}" % title
-    return "% Synthetic bibliography for the benchmark.\n\n" + "\n".join(entries), keys, titles
+        group_of[key] = fields["keywords"]
+    return "% Synthetic bibliography for the benchmark.\n\n" + "\n".join(entries), keys, titles, group_of
 
 
 def make_book(n_pages, conf, seed):
@@ -229,7 +230,11 @@ def make_book(n_pages, conf, seed):
     n_terms = min(N_TERMS, LINKS_PER_PAGE * n_pages)
     terms = make_terms(random.Random(seed + 1), n_terms, words)
     n_works = min(N_WORKS, LINKS_PER_PAGE * n_pages)  # every work is cited (bib_checks.py)
-    bib, keys, bib_titles = make_bib(rng, prose, n_works)
+    # One bibliography page per group of works, as in the real book (conf.py lists the pages
+    # in the order of the groups).
+    groups = list(conf["bib_keyword_groups"])
+    bib_pages = dict(zip(groups, conf["bibliography_docnames"], strict=True))
+    bib, keys, bib_titles, group_of = make_bib(rng, prose, n_works, groups)
     tags = list(conf["page_metadata_tags"])
     source_patterns = conf.get("page_metadata_source_pages", [])
     names = ["pages/page-%04d" % (i + 1) for i in range(n_pages)]
@@ -324,11 +329,18 @@ def make_book(n_pages, conf, seed):
         ["## %s\n\n:::{tagged-pages} %s\n:::" % (tag, tag) for tag in tags],
     )
     files["bibliography.md"] = simple_page(
-        "Every work the synthetic pages cite, with where it is cited.",
+        "Every work the synthetic pages cite, on one page per kind of work.",
         "bibliography",
         "Bibliography",
-        [":::{bibliography}\n:::"],
+        [":::{bibliography-pages}\n:::", ":::{toctree}\n:hidden:\n\n%s\n:::" % "\n".join(bib_pages.values())],
     )
+    for group, docname in bib_pages.items():
+        files[docname + ".md"] = simple_page(
+            "The synthetic works of the group %s, with where each is cited." % group,
+            docname.replace("/", "-"),
+            "Works of the group %s" % group,
+            [':::{bibliography}\n:filter: keywords %% "%s"\n:::' % group],
+        )
 
     edited_key = max(cited_by, key=lambda k: len(cited_by[k]))
     edited_term = max(linked_by, key=lambda t: len(linked_by[t]))
@@ -341,14 +353,15 @@ def make_book(n_pages, conf, seed):
         ),
         "query": QUERY,
         "pages_with_query": with_query,
-        # The pages that show the edited entry (hover text, reference list, the bibliography)
-        # or definition (hover text, the glossary itself): exactly these must be rewritten.
+        # The pages that show the edited entry (hover text, reference list, the bibliography
+        # page of its group) or definition (hover text, the glossary itself): exactly these
+        # must be rewritten.
         "bib_edit": {
             "key": edited_key,
             "old": bib_titles[edited_key],
             "pages": sorted(
                 cited_by[edited_key]
-                + ["bibliography"]
+                + [bib_pages[group_of[edited_key]]]
                 + (["glossary"] if "`%s`" % edited_key in files["glossary.md"] else [])
             ),
         },
@@ -412,6 +425,9 @@ def to_baseline(files):
         )
         text = re.sub(
             r":::\{tagged-pages\} (\S+)\n:::", r"Pages tagged \1 are listed here in the real book.", text
+        )
+        text = text.replace(
+            ":::{bibliography-pages}\n:::", "The bibliography's pages are listed here in the real book."
         )
         out[path] = text
     return out

@@ -33,11 +33,20 @@ def test_graph_json_validates_and_is_consistent(book):
         assert "page:" + name in ids, name
     for node in data["nodes"]:  # every URL leads to a built page
         assert (book.outdir / node["url"].split("#")[0]).exists(), node
+    for node in (n for n in data["nodes"] if n["kind"] == "work"):  # a work, to its entry
+        page, _, key = node["url"].partition("#")
+        assert book.page(page.removesuffix(".html")).find("div", class_="citation", id=key), node
     # the map's script carries the same data, for a book opened from disk
     script = (book.outdir / "_static/graph-data.js").read_text(encoding="utf-8")
     compact = json.loads(script.removeprefix("window.BOOK_GRAPH = ").rstrip().removesuffix(";"))
     nodes = [
-        {"id": i, "kind": k, "label": label, "url": url or compact["bibliography"]}
+        {
+            "id": i,
+            "kind": k,
+            "label": label,
+            # a work: the number of its bibliography page, whose anchor is the work's key
+            "url": compact["bibliography"][url] + "#" + i.removeprefix("work:") if k == "work" else url,
+        }
         for i, k, label, url in compact["nodes"]
     ]
     edges = [
@@ -113,7 +122,7 @@ def test_the_keyboard_reaches_and_opens_map_nodes(browser, site):
     assert page.locator(".book-map-canvas.has-focus").count() == 1  # focus highlights, as hover does
     href = page.evaluate("document.activeElement.getAttribute('href')")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/" + href.split("#")[0])
+    page.wait_for_url(lambda url: url.endswith("/" + href))  # a work's or a term's has an anchor
     page.context.close()
 
 

@@ -1,14 +1,16 @@
 """One concern per test, each on the tiny book (tests/roots/base) built strictly with the book's conf.py.
 
 The tagged-pages directive, the bibliography's "Cited in" lists and the glossary's "Used in"
-lists (with their sentences) across incremental builds, and the icon subset's refusal of an
-icon the theme does not have.
+lists (with their sentences) across incremental builds, the bibliography's landing page,
+and the icon subset's refusal of an icon the theme does not have.
 """
 
+import json
 import shutil
 
 from bs4 import BeautifulSoup
 
+import conf
 from conftest import ROOT, ROOTS, sphinx_build
 
 TOPIC = """---
@@ -61,6 +63,7 @@ def tiny(tmp_path, **pages):
         encoding="utf-8",
     )
     for name, text in pages.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
         (src / name).write_text(text, encoding="utf-8")
     return src
 
@@ -97,14 +100,15 @@ def test_tagged_pages_rejects_an_unknown_tag_naming_file_and_line(tmp_path):
 
 
 def test_cited_in_lists_follow_incremental_builds(tmp_path):
-    src, out = tiny(tmp_path, **{"bibliography.md": BIBLIOGRAPHY}), tmp_path / "out"
+    papers = conf.bibliography_docnames[0]
+    src, out = tiny(tmp_path, **{papers + ".md": BIBLIOGRAPHY}), tmp_path / "out"
     build(src, out)
 
     def cited_in():
-        return [a.get_text() for a in soup(out, "bibliography").select(".citation .cited-in a")]
+        return [a.get_text() for a in soup(out, papers).select(".citation .cited-in a")]
 
     def contexts():
-        items = soup(out, "bibliography").select(".citation .cited-in li")
+        items = soup(out, papers).select(".citation .cited-in li")
         return {li.a.get_text(): li.select_one(".backlink-context").get_text() for li in items}
 
     assert cited_in() == ["Tiny book"]
@@ -125,6 +129,79 @@ def test_cited_in_lists_follow_incremental_builds(tmp_path):
     index.write_text(index.read_text().replace(", as {cite:t}`Kaplan2020scaling` discuss", ""))
     build(src, out)
     assert cited_in() == ["Page"]
+
+
+LANDING = """---
+description: The tiny book's bibliography, one page per kind of work.
+tags: []
+---
+
+(bibliography)=
+# Bibliography
+
+:::{bibliography-pages}
+:::
+
+:::{toctree}
+:hidden:
+
+%s
+:::
+"""
+KIND_PAGE = """---
+description: The works of one kind that the tiny book cites.
+tags: []
+---
+
+# %s works
+
+:::{bibliography}
+:filter: keywords %% "%s"
+:::
+"""
+
+
+def test_the_landing_page_follows_a_work_moved_to_another_kind(tmp_path):
+    """The counts and the map of old anchors follow an edit of an entry's group, which
+    rewrites the two bibliography pages but reads no page again."""
+    src = tiny(tmp_path, **{"bibliography.md": LANDING % "\n".join(conf.bibliography_docnames)})
+    for doc, group in zip(conf.bibliography_docnames, conf.bib_keyword_groups, strict=True):
+        (src / doc).parent.mkdir(exist_ok=True)
+        (src / (doc + ".md")).write_text(KIND_PAGE % (group.capitalize(), group), encoding="utf-8")
+    out = tmp_path / "out"
+    build(src, out)
+
+    def counts():
+        return [
+            li.get_text(strip=True) for li in soup(out, "bibliography").select("ul.bibliography-pages > li")
+        ]
+
+    def anchor():
+        text = (out / "_static" / "bibliography-anchors.js").read_text(encoding="utf-8")
+        return json.loads(text.removeprefix("window.BOOK_BIBLIOGRAPHY_ANCHORS = ").removesuffix(";\n"))[
+            "Kaplan2020scaling"
+        ]
+
+    papers, articles = conf.bibliography_docnames[:2]
+    assert counts()[:2] == ["Paper works: 1 work", "Article works: 0 works"]
+    assert anchor() == papers + ".html#Kaplan2020scaling"
+    bib = src / "references.bib"
+    bib.write_text(bib.read_text().replace("keywords = {paper}", "keywords = {article}"))
+    build(src, out)
+    assert counts()[:2] == ["Paper works: 0 works", "Article works: 1 work"]
+    assert anchor() == articles + ".html#Kaplan2020scaling"
+    assert not soup(out, papers).select("div.citation")
+    assert soup(out, articles).select_one("div.citation#Kaplan2020scaling")
+
+
+def test_a_bibliography_page_that_does_not_exist_is_named_with_the_landing_page(tmp_path):
+    src = tiny(tmp_path, **{"bibliography.md": LANDING % ""})
+    returncode, warnings = sphinx_build(src, tmp_path / "out", env={"BOOK_ROOT": str(ROOT)})
+    assert returncode != 0
+    assert "bibliography.md:9" in warnings, warnings
+    assert "bibliography_docnames (conf.py) names '%s', which is not a page" % conf.bibliography_docnames[
+        0
+    ] in (warnings)
 
 
 def test_glossary_uses_carry_their_sentence_across_incremental_builds(tmp_path):
