@@ -153,10 +153,14 @@ def two_works_two_terms(tmp_path):
 
 def written_by(src, out, edit):
     """The pages (names without .html) a rebuild after edit() rewrites."""
-    before = {p: p.stat().st_mtime_ns for p in out.glob("*.html")}
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
     edit()
     build(src, out)
-    return sorted(p.stem for p in out.glob("*.html") if before.get(p) != p.stat().st_mtime_ns)
+    return sorted(
+        p.relative_to(out).with_suffix("").as_posix()
+        for p in out.rglob("*.html")
+        if before.get(p) != p.stat().st_mtime_ns
+    )
 
 
 def test_an_edited_entry_or_definition_rewrites_exactly_the_pages_that_show_it(tmp_path):
@@ -190,13 +194,14 @@ def test_an_edited_entry_or_definition_rewrites_exactly_the_pages_that_show_it(t
 
 
 BIBLIOGRAPHY = """---
-description: Every work the tiny book cites.
+description: The papers the tiny book cites.
 tags: []
 ---
 
-# Works cited
+# Papers
 
 :::{bibliography}
+:filter: keywords % "paper"
 :::
 """
 TOPIC = """---
@@ -217,10 +222,11 @@ def test_an_edit_writes_the_lists_of_pages_only_when_what_they_show_changed(tmp_
     and the result is byte for byte what a clean build writes."""
     src, out, clean = tmp_path / "src", tmp_path / "out", tmp_path / "clean"
     shutil.copytree(ROOTS / "base", src)
-    (src / "bibliography.md").write_text(BIBLIOGRAPHY)
+    (src / "bibliography").mkdir()
+    (src / "bibliography" / "papers.md").write_text(BIBLIOGRAPHY)  # a page of bibliography_docnames
     (src / "topic.md").write_text(TOPIC)
     index = src / "index.md"
-    index.write_text(index.read_text().replace("page\nglossary\n", "page\nglossary\nbibliography\ntopic\n"))
+    index.write_text(index.read_text().replace("page\nglossary\n", "page\nglossary\nbibliography/papers\ntopic\n"))
     build(src, out)
     always = set(written_by(src, out, lambda: None))
     source = src / "page.md"
@@ -239,7 +245,7 @@ def test_an_edit_writes_the_lists_of_pages_only_when_what_they_show_changed(tmp_
     assert edit("A plain new paragraph.", "A plain new paragraph.\n\n## A new section") == ["index", "page"]
     # A citation: the bibliography's "Cited in" shows it, with its sentence.
     assert edit("A plain new paragraph.", "Scale matters {cite:p}`Kaplan2020scaling`.") == [
-        "bibliography",
+        "bibliography/papers",
         "page",
     ]
     # A term link in another sentence: the glossary's "Used in", not the bibliography.
@@ -248,13 +254,13 @@ def test_an_edit_writes_the_lists_of_pages_only_when_what_they_show_changed(tmp_
         "page",
     ]
     # The sentence around the citation: the bibliography shows it.
-    assert edit("Scale matters", "Scale still matters") == ["bibliography", "page"]
+    assert edit("Scale matters", "Scale still matters") == ["bibliography/papers", "page"]
     # A tag: the topic page lists the page.
     assert edit("tags: [safety]", "tags: [regulation]") == ["page", "topic"]
     # The description: every link to the page shows it as hover text (previews.py), so every
     # page is written, as after a new title (navigation.py).
     assert edit("A second page that", "The second page, which") == [
-        "bibliography",
+        "bibliography/papers",
         "glossary",
         "index",
         "page",
