@@ -71,24 +71,53 @@ def _rules(rules, keep):
     return out
 
 
-def drop_unread_properties(sheets: dict[str, str], readers: str) -> dict[str, str]:
-    """``sheets`` (name -> CSS) less the custom properties that no sheet and no text in ``readers`` reads."""
-    named = set(NAME.findall(readers))
-    while True:
-        read = named | {name for css in sheets.values() for name in VAR.findall(css)}
-        new = {
-            name: "".join(
-                _rules(
-                    tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
-                    read.__contains__,
-                )
+def _reads(rules, always, by_property):
+    """Note the custom properties each declaration reads: a custom property's own declarations
+    in ``by_property[its name]``, everything else (kept whatever is dropped) in ``always``."""
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            for d in tinycss2.parse_declaration_list(rule.content, skip_whitespace=True, skip_comments=True):
+                names = VAR.findall(tinycss2.serialize([d]))
+                if d.type == "declaration" and d.name.startswith("--"):
+                    by_property.setdefault(d.name, set()).update(names)
+                else:
+                    always.update(names)
+        elif (
+            rule.type == "at-rule"
+            and rule.content is not None
+            and rule.at_keyword in css_trim.GROUPING_AT_RULES
+        ):
+            _reads(
+                tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True),
+                always,
+                by_property,
             )
-            + "\n"
-            for name, css in sheets.items()
-        }
-        if new == sheets:
-            return new
-        sheets = new
+        elif rule.type == "at-rule":
+            always.update(VAR.findall(tinycss2.serialize([rule])))
+
+
+def drop_unread_properties(sheets: dict[str, str], readers: str) -> dict[str, str]:
+    """``sheets`` (name -> CSS) less the custom properties that no sheet and no text in ``readers`` reads.
+
+    Dropping a declaration may leave another property unread, so the cut repeats until
+    every property left is read; the stylesheets are parsed once and the repeats work on
+    the names alone. A property that only properties read stays as long as one of them
+    does, including two that read each other.
+    """
+    parsed = {
+        name: tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)
+        for name, css in sheets.items()
+    }
+    always, by_property = set(NAME.findall(readers)), {}
+    for rules in parsed.values():
+        _reads(rules, always, by_property)
+    read = always | {name for names in by_property.values() for name in names}
+    while True:
+        narrower = always | {name for prop, names in by_property.items() if prop in read for name in names}
+        if narrower == read:
+            break
+        read = narrower
+    return {name: "".join(_rules(rules, read.__contains__)) + "\n" for name, rules in parsed.items()}
 
 
 def slim(app: Sphinx, exception: Exception | None) -> None:

@@ -4,6 +4,7 @@ import json
 
 import tinycss2
 
+from _ext.css_slim import drop_unread_properties
 from _ext.css_trim import _keep_selector, _split_selectors, _trim
 from _ext.icons import LIBRARY, OUTLINES_CACHE, _find, _pack_segments, outlines
 
@@ -70,3 +71,14 @@ def test_icon_font_glyph_rules_go_with_the_icon_fonts():
     css = ':is(.fa-solid,.fa):before{content:var(--fa)/""}.fa-solid{display:inline-block}'
     out = "".join(_trim(tinycss2.parse_stylesheet(css, skip_whitespace=True), {"fa-solid", "fa"}))
     assert out == ".fa-solid{display:inline-block}", out
+
+
+def test_unread_custom_properties_are_dropped_until_every_one_left_is_read():
+    css = (
+        ":root{--a:1px;--b:var(--a);--c:var(--b);--loop1:var(--loop2);--loop2:var(--loop1);--kept:2px}"
+        "p{margin:var(--kept)}@media (min-width:1px){p{--d:var(--c);padding:0}}"
+    )
+    out = drop_unread_properties({"sheet.css": css}, "element.style.setProperty('--named', 1)")["sheet.css"]
+    # --d is read by nothing, so --c, --b and --a go in turn; the loop reads itself and stays.
+    assert "--a" not in out and "--b" not in out and "--c" not in out and "--d" not in out
+    assert "--loop1:var(--loop2)" in out and "--kept:2px" in out and "padding:0" in out

@@ -226,7 +226,9 @@ def test_an_edit_writes_the_lists_of_pages_only_when_what_they_show_changed(tmp_
     (src / "bibliography" / "papers.md").write_text(BIBLIOGRAPHY)  # a page of bibliography_docnames
     (src / "topic.md").write_text(TOPIC)
     index = src / "index.md"
-    index.write_text(index.read_text().replace("page\nglossary\n", "page\nglossary\nbibliography/papers\ntopic\n"))
+    index.write_text(
+        index.read_text().replace("page\nglossary\n", "page\nglossary\nbibliography/papers\ntopic\n")
+    )
     build(src, out)
     always = set(written_by(src, out, lambda: None))
     source = src / "page.md"
