@@ -42,6 +42,7 @@ class BookSearchEnglish(SearchEnglish):
     def __init__(self, options: dict[str, str]) -> None:
         super().__init__(options)
         self.stems: dict[str, str] = {}
+        self.kept: dict[str, bool] = {}  # word_filter's answers, asked for every word of every page
 
     def stem(self, word: str) -> str:
         """Sphinx's stem of the word. Sphinx remembers stems one page at a time, so a word on
@@ -59,9 +60,10 @@ class BookSearchEnglish(SearchEnglish):
 
     def word_filter(self, word):
         """Keep numbers of two or more digits; otherwise as Sphinx decides."""
-        if word.isdigit():
-            return len(word) >= 2
-        return super().word_filter(word)
+        kept = self.kept.get(word)
+        if kept is None:
+            kept = self.kept[word] = len(word) >= 2 if word.isdigit() else super().word_filter(word)
+        return kept
 
 
 INDEX_ENTRIES = "search-index-entries.json"  # in the doctree folder: {page: [[entry, anchor, main]]}
