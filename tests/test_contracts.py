@@ -81,13 +81,21 @@ def _bibliography_build(tmp_path, name, extensions):
     app, warnings = build_in_process(tmp_path / name, tmp_path / (name + "-out"), files)
     domain = app.env.get_domain("cite")
     citations = [(c.bibliography_key.docname, c.key, c.citation_id) for c in domain.citations]
+    # The environment's anchor nodes that the written pages took in (dict.values: the nodes
+    # themselves, not the copies bibtex_domain.CitationNodes hands out).
+    taken = [
+        node
+        for bibliography in domain.bibliographies.values()
+        for node in dict.values(bibliography.citation_nodes)
+        if node.parent is not None or node.children
+    ]
     pages = {
         doc: BeautifulSoup((Path(app.outdir) / (doc + ".html")).read_text(encoding="utf-8"), "html.parser")
         .select_one("[role=main]")
         .decode()
         for doc in ("index", "one", "two", "all")
     }
-    return type(domain), citations, pages, warnings
+    return type(domain), citations, pages, warnings, taken
 
 
 def test_subclassed_bibtex_domain_matches_upstream(tmp_path):
@@ -104,6 +112,17 @@ def test_subclassed_bibtex_domain_matches_upstream(tmp_path):
         "Delta2004four",
         "Gamma2003three",
     ]  # sorted by author
+    assert book[2] == upstream[2]
+
+
+def test_bibtex_transform_takes_each_entry_node_by_key(tmp_path):
+    """sphinxcontrib-bibtex's BibliographyTransform puts ``citation_nodes[key]`` into the page it
+    resolves: upstream's own node, so the environment holds every resolved page until the build
+    ends; bibtex_domain.CitationNodes hands out copies, and the environment's nodes stay as read."""
+    upstream = _bibliography_build(tmp_path, "upstream", ["_ext.citation_styles"])
+    book = _bibliography_build(tmp_path, "book", ["_ext.citation_styles", "_ext.bibtex_domain"])
+    assert upstream[4], "upstream no longer puts the environment's own nodes into pages: drop CitationNodes"
+    assert book[4] == [], "BibliographyTransform no longer takes its nodes with citation_nodes[key]"
     assert book[2] == upstream[2]
 
 
