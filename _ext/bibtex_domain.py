@@ -178,13 +178,21 @@ class CitationNodes(dict):
 
 def prune_citation_nodes(app: Sphinx, doctree: Any) -> None:
     """Keep, for a page's own reference list, the anchors of the works it can show; hand
-    every list's anchors out as copies (``CitationNodes``).
+    every list's anchors out as copies (``CitationNodes``); drop them from the page's
+    stored doctree.
 
     sphinxcontrib-bibtex makes, for every reference list, an anchor node for every entry
     of the bibliography (directives.py, BibliographyDirective.run, 2.7.0) and keeps them
     all in the environment: works x pages nodes, most of the environment's size and of
     the build's memory. The ids are made on read and are unchanged; only the anchors a
     list can never use are dropped. Guarded by tests/test_contracts.py.
+
+    The directive also notes each anchor in the page's table of ids, outside the page's
+    tree, so that no later id on the page takes one of theirs. Once the page is read that
+    table has done its work (new ids come from its counter, which is past them), and the
+    page is written with the environment's anchors, never these: without them a page's
+    stored doctree is a fifth smaller (47 KB to 37 KB on the benchmark's pages), and so
+    is each page Sphinx holds and unpickles while it writes.
     """
     env = app.env
     domain = env.get_domain("cite")
@@ -199,6 +207,10 @@ def prune_citation_nodes(app: Sphinx, doctree: Any) -> None:
         if bibliography is None:
             continue
         citation_nodes = bibliography.citation_nodes
+        for anchor in citation_nodes.values():
+            for anchor_id in anchor["ids"]:
+                if doctree.ids.get(anchor_id) is anchor:
+                    del doctree.ids[anchor_id]
         if ast.dump(bibliography.filter_) == OWN_LIST:
             keep = cited | {bibliography.keyprefix + key for key in bibliography.keys}
             citation_nodes = {k: v for k, v in citation_nodes.items() if k in keep}

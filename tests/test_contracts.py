@@ -89,13 +89,19 @@ def _bibliography_build(tmp_path, name, extensions):
         for node in dict.values(bibliography.citation_nodes)
         if node.parent is not None or node.children
     ]
+    # Anchor nodes the pages' stored doctrees keep in their table of ids, outside their tree.
+    stored = []
+    for doc in ("index", "one", "two", "all"):
+        doctree = app.env.get_doctree(doc)
+        in_tree = {id(node) for node in doctree.findall()}
+        stored += [i for i, node in doctree.ids.items() if id(node) not in in_tree]
     pages = {
         doc: BeautifulSoup((Path(app.outdir) / (doc + ".html")).read_text(encoding="utf-8"), "html.parser")
         .select_one("[role=main]")
         .decode()
         for doc in ("index", "one", "two", "all")
     }
-    return type(domain), citations, pages, warnings, taken
+    return type(domain), citations, pages, warnings, taken, stored
 
 
 def test_subclassed_bibtex_domain_matches_upstream(tmp_path):
@@ -123,6 +129,17 @@ def test_bibtex_transform_takes_each_entry_node_by_key(tmp_path):
     book = _bibliography_build(tmp_path, "book", ["_ext.citation_styles", "_ext.bibtex_domain"])
     assert upstream[4], "upstream no longer puts the environment's own nodes into pages: drop CitationNodes"
     assert book[4] == [], "BibliographyTransform no longer takes its nodes with citation_nodes[key]"
+    assert book[2] == upstream[2]
+
+
+def test_bibtex_bibliography_notes_its_anchors_in_the_page_ids_only(tmp_path):
+    """BibliographyDirective.run notes an anchor per entry in the page's table of ids, outside the
+    page's tree; bibtex_domain.prune_citation_nodes drops them from the stored doctree, and the
+    written pages are upstream's."""
+    upstream = _bibliography_build(tmp_path, "upstream", ["_ext.citation_styles"])
+    book = _bibliography_build(tmp_path, "book", ["_ext.citation_styles", "_ext.bibtex_domain"])
+    assert upstream[5], "upstream no longer notes the anchors in the page's ids: the deletion is moot"
+    assert book[5] == []
     assert book[2] == upstream[2]
 
 
