@@ -66,6 +66,7 @@ extensions = [
     "_ext.css_trim",
     "_ext.css_slim",
     "_ext.dependants",
+    "_ext.doctree_cache",
     "_ext.drafts",
     "_ext.exports",
     "_ext.figures",

@@ -30,6 +30,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from _ext.backlinks import context_item, fill, sentence_around
+from _ext.doctree_cache import forget
 from _ext.shared import page_link, page_links, rewrite_when_shown_changes
 
 logger = logging.getLogger(__name__)
@@ -165,6 +166,7 @@ def scan_mentions(app, env):
             for text, line in _text_runs(env.get_doctree(docname)):
                 for match in pattern.finditer(text):
                     mentions.setdefault(key_of[_norm(match.group("name"))], (match.group(0), line))
+            forget(env, docname)  # not kept in memory until the page is written, if it is
         env.glossary_mentions_by_doc[docname] = mentions
     env.glossary_unscanned.clear()
     return []

@@ -444,6 +444,22 @@ def test_bibtex_bibliography_notes_the_bib_files_and_anchors_every_entry_on_read
     assert "for entry in domain.get_entries(bibfiles)" in source
 
 
+def test_sphinx_keeps_each_loaded_doctree_in_pickled_doctree_cache(tmp_path):
+    """_ext/doctree_cache.py drops a page's entry from BuildEnvironment._pickled_doctree_cache,
+    where get_doctree keeps the bytes of every doctree it loads until the build ends."""
+    from _ext import doctree_cache
+
+    files = {"conf.py": "", "index.rst": "Home\n====\n\nA page.\n"}
+    app, warnings = build_in_process(tmp_path / "src", tmp_path / "out", files)
+    assert warnings == ""
+    app.env._pickled_doctree_cache.clear()
+    app.env.get_doctree("index")
+    assert set(app.env._pickled_doctree_cache) == {"index"}, "get_doctree no longer keeps the bytes there"
+    doctree_cache.forget(app.env, "index")
+    assert app.env._pickled_doctree_cache == {}
+    assert app.env.get_doctree("index").astext().startswith("Home")  # read again from its file
+
+
 def test_sphinx_adds_toctree_parents_after_write_started():
     """_ext/rewrite_only.py sets table-of-contents entries aside in write-started; Builder.write
     must read env.files_to_rebuild after emitting it, or parents are written again."""
