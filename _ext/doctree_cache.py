@@ -34,4 +34,5 @@ def forget_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     """Drop each page's stored bytes once it is resolved for writing."""
     app.connect("doctree-resolved", forget_written)
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    # No env_version: nothing of this module is kept in the environment.
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
