@@ -90,6 +90,7 @@ extensions = [
     "_ext.small_reads",
     "_ext.tagged_pages",
     "_ext.template_cache",
+    "_ext.write_ahead",
 ]
 nitpicky = True
 exclude_patterns = [

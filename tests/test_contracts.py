@@ -460,6 +460,36 @@ def test_sphinx_keeps_each_loaded_doctree_in_pickled_doctree_cache(tmp_path):
     assert app.env.get_doctree("index").astext().startswith("Home")  # read again from its file
 
 
+def test_sphinx_parallel_writes_make_their_tasks_by_name():
+    """_ext/write_ahead.py swaps the ParallelTasks that Builder._write_parallel makes, by its
+    name in sphinx.builders, for one whose add_task waits for a free worker with _pworking,
+    nproc and _join_one, as ParallelTasks.join does."""
+    import inspect
+    import time
+
+    import sphinx.builders
+    from sphinx.util.parallel import ParallelTasks
+
+    from _ext import write_ahead
+
+    assert sphinx.builders.ParallelTasks is ParallelTasks
+    assert "tasks = ParallelTasks(nproc)" in inspect.getsource(sphinx.builders.Builder._write_parallel)
+    join = inspect.getsource(ParallelTasks.join)
+    assert "self._pworking" in join and "self._join_one()" in join
+    assert "self._pworking < self.nproc" in inspect.getsource(ParallelTasks._join_one)
+
+    def queued_after_each_add(tasks):
+        done, queued = [], []
+        for n in range(4):
+            tasks.add_task(time.sleep, 0.1, lambda arg, result, n=n: done.append(n))
+            queued.append(len(tasks._precvs_waiting))
+        tasks.join()
+        return sorted(done), queued
+
+    assert queued_after_each_add(ParallelTasks(1)) == ([0, 1, 2, 3], [0, 1, 2, 3])
+    assert queued_after_each_add(write_ahead.HandOverWhenFree(1)) == ([0, 1, 2, 3], [0, 0, 0, 0])
+
+
 def test_sphinx_adds_toctree_parents_after_write_started():
     """_ext/rewrite_only.py sets table-of-contents entries aside in write-started; Builder.write
     must read env.files_to_rebuild after emitting it, or parents are written again."""
