@@ -87,6 +87,7 @@ extensions = [
     "_ext.previews",
     "_ext.publishing",
     "_ext.search",
+    "_ext.sidebar_nav",
     "_ext.small_reads",
     "_ext.tagged_pages",
     "_ext.template_cache",

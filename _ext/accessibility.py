@@ -28,6 +28,11 @@ TOGGLE = '<summary><span class="toctree-toggle"'
 LABELLED_TOGGLE = '<summary aria-label="Show or hide this section\'s pages"><span class="toctree-toggle"'
 
 
+def label_toggles(navigation: str) -> str:
+    """The navigation's HTML with each toggle labelled."""
+    return navigation.replace(TOGGLE, LABELLED_TOGGLE)
+
+
 def fix_page(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
@@ -39,7 +44,7 @@ def fix_page(
 
         @functools.wraps(generate)
         def labelled(*args, **kwargs):
-            return str(generate(*args, **kwargs)).replace(TOGGLE, LABELLED_TOGGLE)
+            return label_toggles(str(generate(*args, **kwargs)))
 
         context["generate_toctree_html"] = labelled
 

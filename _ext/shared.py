@@ -34,6 +34,7 @@ from _ext.rewrite_only import rewrite_only
 
 # Sphinx runs an event's handlers by priority, lowest first; 500 is the default,
 # which the themes and sphinxcontrib-bibtex use.
+BEFORE_THEME = 499  # html-page-context: before the theme's handlers (priority 500)
 AFTER_THEME = 900  # html-page-context: after the theme has filled in the page's context
 AFTER_ICONS = 800  # build-finished: after icons.py has written the icon subset
 AFTER_BIBTEX = 900  # env-updated: after sphinxcontrib-bibtex has formatted the citations

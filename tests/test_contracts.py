@@ -16,6 +16,7 @@ import pybtex.plugin
 import pydata_sphinx_theme
 import pytest
 import sphinx
+import sphinx_book_theme
 from bs4 import BeautifulSoup
 from pybtex.database import Entry, Person
 
@@ -281,6 +282,105 @@ def test_theme_search_button_is_the_one_copied():
     assert component.split("#}\n")[-1] == UPSTREAM_SEARCH_BUTTON, (
         "the theme's search button changed: update _templates/search-button-field.html"
     )
+
+
+# -- The sidebar's navigation: sphinx-book-theme's component, drawn once per group of siblings -----
+
+BOOK_THEME = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme"
+
+
+def test_theme_sidebar_nav_is_the_one_copied():
+    """_templates/sbt-sidebar-nav.html is the theme's component, calling sidebar_nav where the
+    theme calls generate_toctree_html (_ext/sidebar_nav.py)."""
+    component = (BOOK_THEME / "components" / "sbt-sidebar-nav.html").read_text(encoding="utf-8")
+    copy = (ROOTS.parent.parent / "_templates" / "sbt-sidebar-nav.html").read_text(encoding="utf-8")
+    assert copy.split("-#}\n", 1)[1].replace("sidebar_nav(", "generate_toctree_html(") == component, (
+        "the theme's sidebar component changed: update _templates/sbt-sidebar-nav.html"
+    )
+
+
+def _nav_page(title, toctree=()):
+    entries = "\n".join(toctree)
+    listed = f"\n:::{{toctree}}\n{entries}\n:::\n" if toctree else ""
+    return f"---\ndescription: A page for the navigation test.\ntags: [safety]\n---\n\n# {title}\n{listed}"
+
+
+# Siblings in two folders, two tables of contents on one page, a page with pages under it, a
+# page listed twice, a title with markup: the cases sidebar_nav reuses and those it leaves.
+NAV_BOOK = {
+    "a/chapter.md": _nav_page("Chapter A", ["one", "two", "three", "deep", "/shared"]),
+    "a/one.md": _nav_page("One"),
+    "a/two.md": _nav_page("Two & `code`"),
+    "a/three.md": _nav_page("Three"),
+    "a/deep.md": _nav_page("Deep", ["deeper"]),
+    "a/deeper.md": _nav_page("Deeper"),
+    "b/chapter.md": _nav_page("Chapter B", ["one", "two", "/shared"]),
+    "b/one.md": _nav_page("B one"),
+    "b/two.md": _nav_page("B two"),
+    "shared.md": _nav_page("Shared"),
+    "intro.md": _nav_page("Intro"),
+    "more-1.md": _nav_page("More one"),
+    "more-2.md": _nav_page("More two"),
+}
+THEME_NAV = """
+def use_the_theme(app, pagename, templatename, context, doctree):
+    if "sidebar_nav" in context:
+        context["sidebar_nav"] = lambda *a, **k: context["generate_toctree_html"](*a, **k)
+
+def setup(app):
+    app.connect("html-page-context", use_the_theme, priority=990)
+"""
+
+
+def _nav_book(tmp_path, name, extra_extensions=()):
+    src = tmp_path / name / "src"
+    shutil.copytree(ROOTS / "base", src)
+    index = (src / "index.md").read_text(encoding="utf-8")
+    index = index.replace(
+        "page\nglossary\n:::",
+        "intro\na/chapter\nb/chapter\n:::\n\n:::{toctree}\n:caption: More\n\npage\nglossary\nmore-1\nmore-2\n:::",
+    )
+    files = {"index.md": index, "theme_nav.py": THEME_NAV, **NAV_BOOK}
+    conf = (src / "conf.py").read_text(encoding="utf-8")
+    files["conf.py"] = conf + "\nsys.path.insert(0, os.path.dirname(__file__))\nextensions += %r\n" % list(
+        extra_extensions
+    )
+    app, warnings = build_in_process(
+        src, tmp_path / name / "out", files, templates_path=[str(ROOTS.parent.parent / "_templates")]
+    )
+    assert warnings == "", warnings
+    out = Path(app.outdir)
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.html"))}
+
+
+def test_sidebar_nav_draws_what_the_theme_draws(tmp_path, monkeypatch):
+    """Every page's navigation is the theme's own, whether drawn by the theme or made from a
+    sibling's; and siblings are made from one another."""
+    from _ext import sidebar_nav
+
+    monkeypatch.setenv("BOOK_ROOT", str(ROOTS.parent.parent))
+    swapped = []
+    swap = sidebar_nav.swap_current
+    monkeypatch.setattr(sidebar_nav, "swap_current", lambda *a: swapped.append(swap(*a)) or swapped[-1])
+    book = _nav_book(tmp_path, "book")
+    theme = _nav_book(tmp_path, "theme", ["theme_nav"])
+    assert sum(1 for s in swapped if s) >= 4, "no navigation was made from a sibling's"
+    assert book.keys() == theme.keys()
+    differ = [page for page in book if book[page] != theme[page]]
+    assert not differ, "these pages' navigation is not the theme's: %s" % differ
+
+
+def test_sidebar_nav_swaps_only_entries_found_once():
+    """The current entry moves from the sibling to the page; if either is not found exactly
+    once, the page is left to the theme (None)."""
+    from _ext.sidebar_nav import CURRENT, ENTRY, swap_current
+
+    nav = CURRENT.format(level=2, title="A &amp; a") + ENTRY.format(level=2, href="b.html", title="B")
+    assert swap_current(nav, "a.html", "b.html") == (
+        ENTRY.format(level=2, href="a.html", title="A &amp; a") + CURRENT.format(level=2, title="B")
+    )
+    assert swap_current(nav, "a.html", "c.html") is None
+    assert swap_current(nav + nav, "a.html", "b.html") is None
 
 
 # -- pydata-sphinx-theme's Bootstrap bundle, which the book does not load ----------------------------
