@@ -66,12 +66,16 @@ TIMEOUT_MS = 20_000
 
 # Installed before a page's own scripts: the time of the last keystroke, and the moment the
 # complete result list is on the page (the status text a search writes when it is done).
+# The comparison pages note which query a status is for (data-query): a search started for
+# part of the query, while the keystrokes waited behind the loading index, can finish after
+# the last keystroke, and its count is not the query's.
 WATCH_JS = """
 window.__search = {typed: null, done: null, status: null};
 document.addEventListener("input", () => { window.__search.typed = performance.now(); window.__search.done = null; }, true);
 new MutationObserver(() => {
   const s = window.__search, el = document.querySelector(%s);
   if (s.typed === null || s.done !== null || !el || !/finished|did not match|found|error/i.test(el.textContent)) return;
+  if (el.dataset.query !== undefined && el.dataset.query !== (document.activeElement || {}).value) return;
   s.done = performance.now();
   s.status = el.textContent;
 }).observe(document, {childList: true, subtree: true, characterData: true});
@@ -93,9 +97,10 @@ function load() { return loading = loading || script("../_static/language_data.j
   .then(() => script("../_static/searchtools.js")).then(() => script("../searchindex.js")); }
 q.addEventListener("focus", () => load().catch(() => {}));
 q.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, %d); });
-function run() { load().then(() => {
-  const results = Search._performSearch(...Search._parseQuery(q.value));
+function run() { const query = q.value; load().then(() => {
+  const results = Search._performSearch(...Search._parseQuery(query));
   list.replaceChildren(...results.reverse().map((r) => Object.assign(document.createElement("li"), {textContent: r[1]})));
+  status.dataset.query = query;
   status.textContent = "Search finished, found " + results.length;
 }, (e) => { status.textContent = "error: " + e.message; }); }
 </script></body></html>
@@ -113,10 +118,11 @@ q.addEventListener("focus", () => load().catch(() => {}));
 q.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, %d); });
 async function run() {
   try {
-    const pf = await load();
-    const search = await pf.search(q.value);
+    const query = q.value, pf = await load();
+    const search = await pf.search(query);
     const data = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
     list.replaceChildren(...data.map((d) => Object.assign(document.createElement("li"), {textContent: d.meta.title})));
+    status.dataset.query = query;
     status.textContent = "Search finished, found " + search.results.length;
   } catch (e) { status.textContent = "error: " + e; }
 }
