@@ -109,7 +109,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         own: dict[tuple, str] = {}  # the theme asks twice a page: its emptiness check, then the page
 
         def draw(*args: Any, **kwargs: Any) -> str:
-            # Looked up when called: the theme adds its function after this handler.
+            # Looked up when called: the theme adds its function after this handler. Labelled
+            # here because the theme's emptiness check calls it before accessibility.py wraps
+            # it; on the page's own render the wrapper has labelled it already (a no-op).
             return label_toggles(str(context["generate_toctree_html"](*args, **kwargs)))
 
         def sidebar_nav(*args: Any, **kwargs: Any) -> str:
